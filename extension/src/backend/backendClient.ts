@@ -1,0 +1,195 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  LanguageClient,
+  RevealOutputChannelOn,
+  State,
+  TransportKind,
+  type CloseHandlerResult,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { RequestType0 } from 'vscode-jsonrpc';
+import {
+  HealthDidChangeNotification,
+  HealthRequest,
+  type BackendInitializationOptions,
+  type HealthReport,
+} from '../../../server/src/protocol';
+import type { ApiKeyStore } from '../settings/apiKeyStore';
+import { readExplicitSettings } from '../settings/explicitSettings';
+import type { BackendState } from './backendState';
+import { RestartPolicy } from './restartPolicy';
+
+export interface BackendClientOptions {
+  /** Absolute path of the backend bundle (dist/cli.js), forked as `cli.js serve --node-ipc`. */
+  readonly serverModule: string;
+  readonly log: vscode.LogOutputChannel;
+  readonly apiKeys: ApiKeyStore;
+}
+
+/** How long `stop` waits for a graceful shutdown before the process is killed. */
+const STOP_TIMEOUT_MS = 5000;
+
+/**
+ * Owns the backend process: starts it lazily (first command or view), restarts it with
+ * backoff when it crashes, and stops it gracefully. Everything else talks to the backend
+ * through `request` and learns its state from `onDidChangeState`.
+ */
+export class BackendClient implements vscode.Disposable {
+  private readonly stateEmitter = new vscode.EventEmitter<BackendState>();
+  readonly onDidChangeState = this.stateEmitter.event;
+  private currentState: BackendState = { kind: 'stopped' };
+  private client: LanguageClient | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly restartPolicy = new RestartPolicy();
+  private disposed = false;
+
+  constructor(private readonly options: BackendClientOptions) {}
+
+  get state(): BackendState {
+    return this.currentState;
+  }
+
+  /** Starts the backend if it is not running; resolves once it answers. */
+  ensureStarted(): Promise<void> {
+    if (this.disposed) return Promise.reject(new Error('The Takoss extension is shutting down.'));
+    this.starting ??= this.start().catch((error: unknown) => {
+      this.starting = undefined;
+      throw error;
+    });
+    return this.starting;
+  }
+
+  /** Starts the backend and waits until its first health check of every service is done. */
+  async ensureSettled(): Promise<HealthReport> {
+    await this.ensureStarted();
+    return new Promise((resolve, reject) => {
+      const settle = (state: BackendState): boolean => {
+        if (state.kind === 'running' && state.health.phase !== 'starting') resolve(state.health);
+        else if (state.kind === 'failed') reject(new Error(state.reason));
+        else return false;
+        return true;
+      };
+      if (settle(this.currentState)) return;
+      const subscription = this.onDidChangeState((state) => {
+        if (settle(state)) subscription.dispose();
+      });
+    });
+  }
+
+  async request<R>(type: RequestType0<R, void>): Promise<R> {
+    await this.ensureStarted();
+    if (!this.client) throw new Error('The Takoss backend is not running.');
+    return this.client.sendRequest(type);
+  }
+
+  /** Stops and starts again, picking up the current settings and API key. */
+  async restart(): Promise<void> {
+    this.restartPolicy.reset();
+    await this.stop();
+    await this.ensureStarted();
+  }
+
+  /** Restarts only if running, so a stopped backend stays lazy. */
+  async restartIfRunning(): Promise<void> {
+    if (this.client) await this.restart();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.stop();
+    this.stateEmitter.dispose();
+  }
+
+  private async start(): Promise<void> {
+    this.setState({ kind: 'starting' });
+    const client = await this.createClient();
+    this.client = client;
+    client.onNotification(HealthDidChangeNotification, (health) => this.setState({ kind: 'running', health }));
+    client.onDidChangeState(({ newState }) => {
+      if (newState === State.Running) {
+        this.restartPolicy.started(Date.now());
+        void this.refreshHealth(client);
+      }
+    });
+    try {
+      await client.start();
+    } catch (error) {
+      this.client = undefined;
+      const reason = `The Takoss backend did not start: ${error instanceof Error ? error.message : String(error)}`;
+      this.setState({ kind: 'failed', reason });
+      throw new Error(reason, { cause: error });
+    }
+  }
+
+  private async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.starting = undefined;
+    if (client) {
+      try {
+        await client.stop(STOP_TIMEOUT_MS);
+      } catch (error) {
+        this.options.log.warn(`Backend did not stop cleanly: ${String(error)}`);
+      }
+    }
+    if (!this.disposed) this.setState({ kind: 'stopped' });
+  }
+
+  private async refreshHealth(client: LanguageClient): Promise<void> {
+    try {
+      const health = await client.sendRequest(HealthRequest);
+      if (client === this.client) this.setState({ kind: 'running', health });
+    } catch (error) {
+      this.options.log.warn(`Health request failed: ${String(error)}`);
+    }
+  }
+
+  private async createClient(): Promise<LanguageClient> {
+    const apiKey = await this.options.apiKeys.get();
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (apiKey) env.ANTHROPIC_API_KEY = apiKey;
+    const run = { module: this.options.serverModule, args: ['serve'], transport: TransportKind.ipc, options: { env } };
+    const serverOptions: ServerOptions = {
+      run,
+      debug: { ...run, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [],
+      outputChannel: this.options.log,
+      revealOutputChannelOn: RevealOutputChannelOn.Never,
+      initializationOptions: (): BackendInitializationOptions => ({ settings: readExplicitSettings() }),
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => this.onUnexpectedClose(),
+      },
+    };
+    return new LanguageClient('takoss', 'Takoss backend', serverOptions, clientOptions);
+  }
+
+  private async onUnexpectedClose(): Promise<CloseHandlerResult> {
+    if (this.disposed) return { action: CloseAction.DoNotRestart, handled: true };
+    const decision = this.restartPolicy.crashed(Date.now());
+    if (!decision.restart) {
+      const reason =
+        `The Takoss backend stopped ${decision.crashes + 1} times in a row and was not restarted again. ` +
+        'See "Takoss: Show Logs", then run "Takoss: Restart Backend".';
+      this.options.log.error(reason);
+      this.setState({ kind: 'failed', reason });
+      return { action: CloseAction.DoNotRestart, handled: true };
+    }
+    this.options.log.warn(
+      `Backend stopped unexpectedly; restarting in ${decision.delayMs} ms (attempt ${decision.attempt}).`,
+    );
+    this.setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs });
+    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+    return { action: this.disposed ? CloseAction.DoNotRestart : CloseAction.Restart, handled: true };
+  }
+
+  private setState(state: BackendState): void {
+    this.currentState = state;
+    this.stateEmitter.fire(state);
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The backend as the extension runs it: a language-server connection over Node IPC (the
+ * extension forks `takoss serve --node-ipc`). It binds the protocol to the Backend and
+ * nothing else; all decisions live in the Backend and the modules it uses.
+ */
+import { z } from 'zod';
+import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
+import { Backend } from './backend';
+import { createLogger, type LogLevel, type Logger } from './logger';
+import { HealthDidChangeNotification, HealthRequest, type BackendInitializationOptions } from './protocol';
+import { VERSION } from './version';
+
+const initializationOptionsSchema = z
+  .object({ settings: z.record(z.string(), z.unknown()).default({}) })
+  .default({ settings: {} });
+
+function connectionLogger(connection: Connection): Logger {
+  const write: Record<LogLevel, (line: string) => void> = {
+    debug: (line) => connection.console.debug(line),
+    info: (line) => connection.console.info(line),
+    warn: (line) => connection.console.warn(line),
+    error: (line) => connection.console.error(line),
+  };
+  const secrets = [process.env.ANTHROPIC_API_KEY ?? ''];
+  return createLogger((level, line) => write[level](line), 'debug', secrets);
+}
+
+export function runLanguageServer(): void {
+  const connection = createConnection(ProposedFeatures.all);
+  const logger = connectionLogger(connection);
+  let backend: Backend | undefined;
+
+  connection.onInitialize((params) => {
+    const parsed = initializationOptionsSchema.safeParse(params.initializationOptions);
+    const options: BackendInitializationOptions = parsed.success ? parsed.data : { settings: {} };
+    if (!parsed.success) logger.warn('Ignoring malformed initializationOptions; using environment and defaults.');
+    backend = new Backend({ settings: options.settings, env: process.env, logger });
+    backend.onDidChangeHealth((report) => {
+      void connection.sendNotification(HealthDidChangeNotification, report);
+    });
+    return { capabilities: {}, serverInfo: { name: 'takoss', version: VERSION } };
+  });
+
+  connection.onInitialized(() => {
+    logger.info(`Takoss backend ${VERSION} started (pid ${process.pid}).`);
+    backend?.start();
+  });
+
+  connection.onRequest(HealthRequest, () => {
+    if (!backend) throw new Error('The backend is not initialized yet.');
+    return backend.health;
+  });
+
+  connection.onShutdown(async () => {
+    logger.info('Shutting down.');
+    await backend?.dispose();
+  });
+
+  connection.listen();
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CommandIds } from '../../extension/src/commands/commandIds';
+import { DEFAULT_CONFIG, SETTING_KEYS, resolveConfig } from '../../server/src/config';
+import { REPO_ROOT } from '../helpers/paths';
+import { activateWithShim } from '../helpers/vscodeShim';
+
+interface Manifest {
+  name: string;
+  displayName: string;
+  main: string;
+  bin: Record<string, string>;
+  engines: Record<string, string>;
+  activationEvents: string[];
+  devDependencies: Record<string, string>;
+  capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    viewsContainers: { activitybar: { id: string; title: string; icon: string }[] };
+    views: Record<string, { id: string; name: string }[]>;
+    configuration: {
+      properties: Record<
+        string,
+        { default: unknown; minimum?: number; maximum?: number; markdownDescription?: string; description?: string }
+      >;
+    };
+  };
+}
+
+const manifest = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Manifest;
+const contributedCommands = manifest.contributes.commands.map((command) => command.command).sort();
+
+describe('the extension manifest (package.json)', () => {
+  it('is the Takoss extension for VS Code 1.100, with types pinned to match', () => {
+    assert.equal(manifest.name, 'takoss');
+    assert.equal(manifest.displayName, 'Takoss');
+    assert.equal(manifest.engines.vscode, '^1.100.0');
+    assert.equal(manifest.devDependencies['@types/vscode'], '1.100.0');
+    assert.equal(manifest.main, './dist/extension.js');
+    assert.equal(manifest.bin.takoss, './dist/cli.js');
+  });
+
+  it('contributes the Takoss activity-bar container with the Templates and Chains views', () => {
+    const container = manifest.contributes.viewsContainers.activitybar.find((entry) => entry.id === 'takoss');
+    assert.ok(container);
+    assert.equal(container.title, 'Takoss');
+    assert.ok(existsSync(path.join(REPO_ROOT, container.icon)), `icon ${container.icon} exists`);
+    assert.deepEqual(
+      manifest.contributes.views.takoss?.map((view) => [view.id, view.name]),
+      [
+        ['takoss.templates', 'Templates'],
+        ['takoss.chains', 'Chains'],
+      ],
+    );
+  });
+
+  it('shows "Takoss: Build App" in the command palette', () => {
+    const build = manifest.contributes.commands.find((command) => command.command === 'takoss.buildApp');
+    assert.equal(`${build?.category}: ${build?.title}`, 'Takoss: Build App');
+  });
+
+  it('contributes exactly the commands the extension knows', () => {
+    assert.deepEqual(contributedCommands, Object.values(CommandIds).sort());
+  });
+
+  it('registers every contributed command on activation, and nothing else', () => {
+    const bundle = path.join(REPO_ROOT, manifest.main);
+    assert.ok(existsSync(bundle), `${manifest.main} is missing: run npm run build first (npm test does)`);
+    const activation = activateWithShim(bundle);
+    assert.deepEqual([...activation.commands].sort(), contributedCommands);
+    assert.deepEqual([...activation.treeDataProviders].sort(), ['takoss.chains', 'takoss.templates']);
+    assert.ok(activation.subscriptions.length >= activation.commands.length, 'every registration is owned');
+  });
+
+  it('declares every backend setting with a description, and the same default and bounds as the backend', () => {
+    const properties = manifest.contributes.configuration.properties;
+    assert.deepEqual(Object.keys(properties).sort(), SETTING_KEYS.map((key) => `takoss.${key}`).sort());
+    for (const key of SETTING_KEYS) {
+      const property = properties[`takoss.${key}`]!;
+      assert.ok((property.markdownDescription ?? property.description ?? '').length > 20, `${key} is described`);
+      assert.deepEqual(property.default, DEFAULT_CONFIG[key], `${key} default`);
+      if (property.minimum !== undefined) {
+        assert.doesNotThrow(() => resolveConfig({ explicit: { [key]: property.minimum } }), `${key} minimum accepted`);
+        assert.throws(
+          () => resolveConfig({ explicit: { [key]: property.minimum! - 1 } }),
+          `${key} below minimum refused`,
+        );
+      }
+      if (property.maximum !== undefined) {
+        assert.doesNotThrow(() => resolveConfig({ explicit: { [key]: property.maximum } }), `${key} maximum accepted`);
+        assert.throws(
+          () => resolveConfig({ explicit: { [key]: property.maximum! + 1 } }),
+          `${key} above maximum refused`,
+        );
+      }
+    }
+  });
+
+  it('supports untrusted workspaces only in part, ignoring their values of every Takoss setting', () => {
+    const untrusted = manifest.capabilities.untrustedWorkspaces;
+    assert.equal(untrusted.supported, 'limited');
+    assert.deepEqual([...untrusted.restrictedConfigurations].sort(), SETTING_KEYS.map((key) => `takoss.${key}`).sort());
+  });
+
+  it('activates lazily: only on its views and commands, never at start-up', () => {
+    assert.ok(!manifest.activationEvents.includes('*'));
+    assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
+    assert.deepEqual([...manifest.activationEvents].sort(), ['onView:takoss.chains', 'onView:takoss.templates']);
+  });
+});
