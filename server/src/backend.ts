@@ -15,7 +15,7 @@ import { apiKeyStatus, postgresStatus, redisStatusFromInfo, statusFromError } fr
 import type { Logger } from './logger';
 import type { BackendPhase, HealthReport, ServiceStatus } from './protocol';
 import { redactUrl } from './redact';
-import { assertNoEviction, createRedisClient, readServerInfo } from './services/redis';
+import { assertNoEviction, closeRedisClient, createRedisClient, readServerInfo } from './services/redis';
 import { VERSION } from './version';
 
 export interface BackendOptions {
@@ -34,6 +34,21 @@ export interface BackendOptions {
 }
 
 const HEALTH_CHANGED = 'health';
+const REDIS_CONNECT_TIMEOUT_MS = 3000;
+
+/** Waits until a connection attempt in progress has succeeded or failed. */
+async function settleConnectionAttempt(client: Redis): Promise<void> {
+  if (client.status !== 'connecting' && client.status !== 'connect' && client.status !== 'wait') return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      client.off('ready', done).off('error', done).off('close', done);
+      resolve();
+    };
+    const timer = setTimeout(done, REDIS_CONNECT_TIMEOUT_MS + 500);
+    client.once('ready', done).once('error', done).once('close', done);
+  });
+}
 
 export class Backend {
   private readonly events = new EventEmitter();
@@ -83,6 +98,7 @@ export class Backend {
     if (!this.config || this.redis || this.disposed) return;
     this.redis = createRedisClient(this.config.redisUrl, {
       lazyConnect: false,
+      connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(attempt * 500, 5000),
     });
     this.redis.on('error', (error: unknown) => {
@@ -129,7 +145,7 @@ export class Backend {
     this.disposed = true;
     clearTimeout(this.timer);
     await this.inFlight?.catch(() => undefined);
-    this.redis?.disconnect();
+    if (this.redis) closeRedisClient(this.redis);
     await this.pool?.end().catch(() => undefined);
     this.events.removeAllListeners();
   }
@@ -146,6 +162,7 @@ export class Backend {
     const target = redactUrl(config.redisUrl);
     const client = this.redis;
     try {
+      if (client) await settleConnectionAttempt(client);
       if (!client || client.status !== 'ready') {
         throw new ServiceUnavailableError('Redis', target, this.lastRedisError);
       }

@@ -175,8 +175,7 @@ CREATE FUNCTION "takoss_refuse_version_update"() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
 BEGIN
-    RAISE EXCEPTION 'TemplateVersion rows are immutable; create a new version instead'
-        USING ERRCODE = 'restrict_violation';
+    RAISE EXCEPTION 'TemplateVersion rows are immutable; create a new version instead';
 END
 $$;
 
