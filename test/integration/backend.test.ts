@@ -73,7 +73,10 @@ describe('Backend start-up against real services', () => {
     const report = await backend.whenSettled();
     assert.equal(report.phase, 'degraded');
     assert.equal(report.redis.state, 'unavailable');
-    assert.match(report.redis.detail, /^Redis unavailable at redis:\/\/127\.0\.0\.1:1 — start it with docker compose up -d/);
+    assert.match(
+      report.redis.detail,
+      /^Redis unavailable at redis:\/\/127\.0\.0\.1:1 — start it with docker compose up -d/,
+    );
     assert.equal(report.postgres.state, 'ok', 'PostgreSQL is checked independently');
   });
 
@@ -123,8 +126,9 @@ describe('Backend start-up against real services', () => {
   it('reports an invalid setting and contacts no service', async () => {
     backend = new Backend({ settings: { concurrency: 0 }, env: {}, logger: collectingLogger([]) });
     backend.start();
-    assert.equal(backend.health.phase, 'degraded');
-    assert.match(backend.health.configError ?? '', /setting takoss\.concurrency = "0"/);
-    assert.equal(backend.health.redis.state, 'pending');
+    const report = await backend.whenSettled();
+    assert.equal(report.phase, 'degraded');
+    assert.match(report.configError ?? '', /setting takoss\.concurrency = "0"/);
+    assert.equal(report.redis.state, 'pending');
   });
 });

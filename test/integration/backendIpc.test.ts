@@ -34,8 +34,12 @@ describe('the backend over IPC', () => {
       env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: 'sk-ant-test-secret-value-123456' },
     });
     connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
-    connection.onNotification(LogMessageNotification, ({ message }) => logs.push(message));
-    connection.onNotification(HealthDidChangeNotification, (report) => reports.push(report));
+    connection.onNotification(LogMessageNotification, ({ message }) => {
+      logs.push(message);
+    });
+    connection.onNotification(HealthDidChangeNotification, (report) => {
+      reports.push(report);
+    });
     connection.listen();
     const result = await connection.sendRequest('initialize', {
       processId: process.pid,

@@ -34,7 +34,10 @@ describe('takoss doctor', () => {
     const lines = result.stdout.trim().split('\n');
     assert.equal(lines.length, 4);
     assert.ok(lines.every((each) => each.startsWith('✓')));
-    assert.match(line(result.stdout, 'Redis'), /redis:\/\/127\.0\.0\.1:6379 — Redis [\d.]+, maxmemory-policy noeviction/);
+    assert.match(
+      line(result.stdout, 'Redis'),
+      /redis:\/\/127\.0\.0\.1:6379 — Redis [\d.]+, maxmemory-policy noeviction/,
+    );
     assert.match(line(result.stdout, 'PostgreSQL'), /migrations 1 applied/);
     assert.match(line(result.stdout, 'Configuration'), /DATABASE_URL from the environment/);
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(KEY), 'the key is never printed');
@@ -52,9 +55,15 @@ describe('takoss doctor', () => {
   });
 
   it('exits 3 and names PostgreSQL when it does not answer', async () => {
-    const result = await runCli(['doctor'], { ...healthyEnv, DATABASE_URL: 'postgresql://takoss:takoss@127.0.0.1:1/takoss' });
+    const result = await runCli(['doctor'], {
+      ...healthyEnv,
+      DATABASE_URL: 'postgresql://takoss:takoss@127.0.0.1:1/takoss',
+    });
     assert.equal(result.code, 3);
-    assert.match(line(result.stdout, 'PostgreSQL'), /^✗ PostgreSQL +PostgreSQL unavailable at postgresql:\/\/takoss:\*\*\*@127\.0\.0\.1:1/);
+    assert.match(
+      line(result.stdout, 'PostgreSQL'),
+      /^✗ PostgreSQL +PostgreSQL unavailable at postgresql:\/\/takoss:\*\*\*@127\.0\.0\.1:1/,
+    );
   });
 
   it('exits 3 for a Redis that may evict keys, and says how to fix it', async () => {
@@ -77,7 +86,10 @@ describe('takoss doctor', () => {
   it('exits 2 for an invalid setting, naming the variable', async () => {
     const result = await runCli(['doctor'], { ...healthyEnv, REDIS_URL: 'http://127.0.0.1:6379' });
     assert.equal(result.code, 2);
-    assert.match(line(result.stdout, 'Configuration'), /Invalid environment variable REDIS_URL = "http:\/\/127\.0\.0\.1:6379"/);
+    assert.match(
+      line(result.stdout, 'Configuration'),
+      /Invalid environment variable REDIS_URL = "http:\/\/127\.0\.0\.1:6379"/,
+    );
   });
 
   it('prints one JSON object with --json', async () => {

@@ -77,7 +77,13 @@ describe('migrations on a real PostgreSQL', () => {
     const tables = await pool.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
     );
-    for (const table of ['PromptTemplate', 'TemplateVersion', 'TemplateExample', 'TemplateExecution', 'TemplateCollection']) {
+    for (const table of [
+      'PromptTemplate',
+      'TemplateVersion',
+      'TemplateExample',
+      'TemplateExecution',
+      'TemplateCollection',
+    ]) {
       assert.ok(
         tables.rows.some((row) => row.table_name === table),
         `${table} exists`,
@@ -100,7 +106,10 @@ describe('migrations on a real PostgreSQL', () => {
       await applyMigrations(pool, dir);
       const [first] = await migrationNames();
       const file = path.join(dir, first!, 'migration.sql');
-      await writeFile(file, `${await readFile(file, 'utf8')}\nALTER TABLE "PromptTemplate" ADD COLUMN "sneaky" TEXT;\n`);
+      await writeFile(
+        file,
+        `${await readFile(file, 'utf8')}\nALTER TABLE "PromptTemplate" ADD COLUMN "sneaky" TEXT;\n`,
+      );
       await assert.rejects(applyMigrations(pool, dir), (error: unknown) => {
         assert.ok(error instanceof MigrationError);
         assert.equal(error.migrationName, first);
@@ -138,7 +147,10 @@ describe('migrations on a real PostgreSQL', () => {
       await assert.rejects(applyMigrations(pool, dir), (error: unknown) => {
         assert.ok(error instanceof MigrationError);
         assert.equal(error.migrationName, broken);
-        assert.match(error.message, /29990101000000_broken failed and was rolled back: relation "NoSuchTable" does not exist/);
+        assert.match(
+          error.message,
+          /29990101000000_broken failed and was rolled back: relation "NoSuchTable" does not exist/,
+        );
         return true;
       });
       const halfDone = await pool.query(`SELECT to_regclass('"HalfDone"') AS present`);

@@ -50,9 +50,17 @@ describe('the Prisma schema against the migrated database', () => {
     assert.equal(template.usageCount, 0);
     assert.equal(template.modelType, 'claude');
 
-    await prisma.templateLabel.create({ data: { templateId: template.id, label: 'production', versionId: version.id } });
+    await prisma.templateLabel.create({
+      data: { templateId: template.id, label: 'production', versionId: version.id },
+    });
     await prisma.templateExample.create({
-      data: { templateId: template.id, versionId: version.id, name: 'button', variables: { name: 'Button' }, expectedOutput: 'export function Button' },
+      data: {
+        templateId: template.id,
+        versionId: version.id,
+        name: 'button',
+        variables: { name: 'Button' },
+        expectedOutput: 'export function Button',
+      },
     });
     const collection = await prisma.templateCollection.create({
       data: { name: 'react-express', members: { create: { templateId: template.id, position: 1 } } },
@@ -92,16 +100,24 @@ describe('the Prisma schema against the migrated database', () => {
 
   it('keeps template versions immutable and their numbers unique per template', async () => {
     const template = await prisma.promptTemplate.create({
-      data: { name: 'docs/readme', description: 'README', category: 'docs', versions: { create: { version: 1, text: 'v1' } } },
+      data: {
+        name: 'docs/readme',
+        description: 'README',
+        category: 'docs',
+        versions: { create: { version: 1, text: 'v1' } },
+      },
       include: { versions: true },
     });
     await assert.rejects(
       prisma.templateVersion.update({ where: { id: template.versions[0]!.id }, data: { text: 'rewritten' } }),
       /immutable/,
     );
-    await assert.rejects(prisma.templateVersion.create({ data: { templateId: template.id, version: 1, text: 'again' } }), {
-      code: 'P2002',
-    });
+    await assert.rejects(
+      prisma.templateVersion.create({ data: { templateId: template.id, version: 1, text: 'again' } }),
+      {
+        code: 'P2002',
+      },
+    );
   });
 
   it('fills the generated search vector, found with websearch_to_tsquery through the GIN index', async () => {
