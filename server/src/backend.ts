@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { ConfigError, resolveConfig, type TakossConfig } from './config';
 import { ServiceUnavailableError, TakossError, errorMessage } from './errors';
-import { applyMigrations } from './db/migrations';
+import { applyMigrations, type MigrationPlan } from './db/migrations';
 import { classifyConnectionError, createPool, describeDatabase, ensureDatabase } from './db/postgres';
 import { apiKeyStatus, postgresStatus, redisStatusFromInfo, statusFromError } from './health';
 import type { Logger } from './logger';
@@ -56,7 +56,8 @@ export class Backend {
   private report: HealthReport;
   private redis: Redis | undefined;
   private pool: Pool | undefined;
-  private migrated = false;
+  /** Set once the database is created and migrated; later checks only ask if it answers. */
+  private migrations: MigrationPlan | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryDelayMs: number;
   private inFlight: Promise<void> | undefined;
@@ -180,24 +181,24 @@ export class Backend {
     const pool = this.pool;
     if (!pool) return statusFromError(config.databaseUrl, new Error('not started'));
     try {
-      if (!this.migrated) {
-        const { created } = await ensureDatabase(config.databaseUrl);
-        if (created) this.options.logger.info(`Created database ${describeDatabase(config.databaseUrl).database}.`);
-        const result = await applyMigrations(pool, this.options.migrationsDir);
-        for (const name of result.newlyApplied) this.options.logger.info(`Applied migration ${name}.`);
-        for (const name of result.unknown) {
-          this.options.logger.warn(
-            `The database has migration ${name}, which this Takoss does not know: upgrade Takoss.`,
-          );
-        }
-        this.migrated = true;
-      }
-      return await postgresStatus(pool, config.databaseUrl, this.options.migrationsDir);
+      this.migrations ??= await this.prepareDatabase(config, pool);
+      return await postgresStatus(pool, config.databaseUrl, this.migrations);
     } catch (error) {
       const failure =
         error instanceof TakossError ? error : classifyConnectionError(error, describeDatabase(config.databaseUrl));
       return statusFromError(config.databaseUrl, failure);
     }
+  }
+
+  private async prepareDatabase(config: TakossConfig, pool: Pool): Promise<MigrationPlan> {
+    const { created } = await ensureDatabase(config.databaseUrl);
+    if (created) this.options.logger.info(`Created database ${describeDatabase(config.databaseUrl).database}.`);
+    const result = await applyMigrations(pool, this.options.migrationsDir);
+    for (const name of result.newlyApplied) this.options.logger.info(`Applied migration ${name}.`);
+    for (const name of result.unknown) {
+      this.options.logger.warn(`The database has migration ${name}, which this Takoss does not know: upgrade Takoss.`);
+    }
+    return result;
   }
 
   private update(next: HealthReport): void {

@@ -34,7 +34,12 @@ function buildProgram(): Command {
     .description('run the backend for the VS Code extension (JSON-RPC over Node IPC)')
     .allowUnknownOption()
     .allowExcessArguments()
-    .action(() => runLanguageServer());
+    .action(() => {
+      if (!process.argv.includes('--node-ipc')) {
+        throw new TakossError('usage', 'takoss serve is started by the VS Code extension over Node IPC (--node-ipc).');
+      }
+      runLanguageServer();
+    });
 
   return program;
 }

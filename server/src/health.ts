@@ -37,14 +37,17 @@ export function describeMigrations(plan: MigrationPlan): string {
   return `migrations ${parts.join(', ')}`;
 }
 
-/** Server version and migration state of a reachable database. */
-export async function postgresStatus(pool: Pool, url: string, migrationsDir?: string): Promise<ServiceStatus> {
+/**
+ * Server version and migration state of a reachable database. Pass the plan when it is
+ * known (the backend, after migrating); otherwise it is read from the database.
+ */
+export async function postgresStatus(pool: Pool, url: string, plan?: MigrationPlan): Promise<ServiceStatus> {
   const version = await pool.query<{ server_version: string }>('SHOW server_version');
-  const plan = await migrationStatus(pool, migrationsDir);
+  const migrations = plan ?? (await migrationStatus(pool));
   return {
     state: 'ok',
     target: describeDatabase(url).display,
-    detail: `PostgreSQL ${version.rows[0]?.server_version ?? 'unknown'}, ${describeMigrations(plan)}`,
+    detail: `PostgreSQL ${version.rows[0]?.server_version ?? 'unknown'}, ${describeMigrations(migrations)}`,
   };
 }
 

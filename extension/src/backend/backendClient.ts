@@ -31,6 +31,8 @@ export interface BackendClientOptions {
 
 /** How long `stop` waits for a graceful shutdown before the process is killed. */
 const STOP_TIMEOUT_MS = 5000;
+/** @defaultValue of `ensureSettled`'s limit. */
+const SETTLE_TIMEOUT_MS = 60_000;
 
 /**
  * Owns the backend process: starts it lazily (first command or view), restarts it with
@@ -62,8 +64,12 @@ export class BackendClient implements vscode.Disposable {
     return this.starting;
   }
 
-  /** Starts the backend and waits until its first health check of every service is done. */
-  async ensureSettled(): Promise<HealthReport> {
+  /**
+   * Starts the backend and waits until its first health check of every service is done.
+   * Service checks time out on their own (a few seconds); the limit here only guards
+   * against a backend that stopped answering altogether.
+   */
+  async ensureSettled(timeoutMs = SETTLE_TIMEOUT_MS): Promise<HealthReport> {
     await this.ensureStarted();
     return new Promise((resolve, reject) => {
       const settle = (state: BackendState): boolean => {
@@ -73,8 +79,18 @@ export class BackendClient implements vscode.Disposable {
         return true;
       };
       if (settle(this.currentState)) return;
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(
+          new Error(
+            `The Takoss backend did not report its state within ${timeoutMs / 1000} s. See "Takoss: Show Logs".`,
+          ),
+        );
+      }, timeoutMs);
       const subscription = this.onDidChangeState((state) => {
-        if (settle(state)) subscription.dispose();
+        if (!settle(state)) return;
+        clearTimeout(timer);
+        subscription.dispose();
       });
     });
   }
