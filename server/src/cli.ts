@@ -3,18 +3,75 @@
  * usage, 3 infrastructure unavailable. Results go to stdout, progress and errors to stderr.
  */
 import { Command, CommanderError } from 'commander';
+import { runBuild, runResume, type CommandContext } from './cli/build';
+import { checkChainId, runChainsCancel, runChainsContext, runChainsList, runChainsShow } from './cli/chains';
 import { formatDoctorReport, runDoctor } from './cli/doctor';
+import { runWorker } from './cli/worker';
 import { EXIT_CODE, TakossError, errorMessage } from './errors';
+import { createStderrLogger } from './logger';
 import { runLanguageServer } from './main';
 import { redactSecrets } from './redact';
 import { VERSION } from './version';
 
-function buildProgram(): Command {
+function buildProgram(context: CommandContext, setExitCode: (code: number) => void): Command {
   const program = new Command('takoss')
     .description('Turn one sentence into a working project, built by Claude as a graph of durable jobs.')
     .version(VERSION)
     .showHelpAfterError('(run takoss --help for usage)')
     .exitOverride();
+
+  program
+    .command('build')
+    .description('plan the request with Claude, build it as a task graph, and write the files')
+    .argument('<request>', 'what to build, e.g. "A Todo app with React and Express"')
+    .requiredOption('--workspace <dir>', 'folder to build in (created if missing)')
+    .option('--concurrency <n>', 'tasks at the same time (default: takoss.concurrency or 4)')
+    .option('--model <model>', 'Claude model (default: TAKOSS_MODEL or claude-sonnet-5-5)')
+    .option('--budget-usd <dollars>', 'stop scheduling once this much is spent')
+    .option('--overwrite', 'replace existing files this chain did not write')
+    .option('--json', 'print one JSON summary on stdout at the end')
+    .action(async (request: string, flags: Record<string, string | boolean | undefined>) => {
+      setExitCode(await runBuild(request, flags, context));
+    });
+
+  program
+    .command('worker')
+    .description('process tasks of every chain on this Redis (scale out; stop with Ctrl+C)')
+    .option('--concurrency <n>', 'tasks at the same time')
+    .action(async (flags: { concurrency?: string }) => setExitCode(await runWorker(flags, context)));
+
+  const chains = program.command('chains').description('list, inspect, resume and cancel chains');
+  chains
+    .command('list')
+    .description('recent chains, newest first')
+    .option('--json', 'print JSON')
+    .action(async (flags: { json?: boolean }) => setExitCode(await runChainsList(flags, context)));
+  chains
+    .command('show')
+    .argument('<id>')
+    .description('a chain and its tasks')
+    .option('--json', 'print JSON')
+    .action(async (id: string, flags: { json?: boolean }) => setExitCode(await runChainsShow(id, flags, context)));
+  chains
+    .command('context')
+    .argument('<id>')
+    .description('what each task received and produced, the history, and the Redis stats')
+    .action(async (id: string) => setExitCode(await runChainsContext(id, context)));
+  chains
+    .command('resume')
+    .argument('<id>')
+    .description('continue a chain whose build stopped (completed tasks are not run again)')
+    .option('--concurrency <n>', 'tasks at the same time')
+    .option('--overwrite', 'replace existing files this chain did not write')
+    .option('--json', 'print one JSON summary on stdout at the end')
+    .action(async (id: string, flags: Record<string, string | boolean | undefined>) =>
+      setExitCode(await runResume(checkChainId(id), flags, context)),
+    );
+  chains
+    .command('cancel')
+    .argument('<id>')
+    .description('stop a chain: running Claude calls are aborted, nothing new starts')
+    .action(async (id: string) => setExitCode(await runChainsCancel(id, context)));
 
   program
     .command('doctor')
@@ -25,8 +82,8 @@ function buildProgram(): Command {
       const output = options.json
         ? JSON.stringify({ ok: report.exitCode === EXIT_CODE.ok, checks: report.checks })
         : formatDoctorReport(report);
-      process.stdout.write(`${output}\n`);
-      process.exitCode = report.exitCode;
+      context.stdout.write(`${output}\n`);
+      setExitCode(report.exitCode);
     });
 
   program
@@ -44,22 +101,41 @@ function buildProgram(): Command {
   return program;
 }
 
-export async function main(argv: readonly string[]): Promise<number | undefined> {
+export async function main(argv: readonly string[], signal?: AbortSignal): Promise<number | undefined> {
+  let exitCode: number | undefined;
+  const context: CommandContext = {
+    env: process.env,
+    logger: createStderrLogger('info', [process.env.ANTHROPIC_API_KEY ?? '']),
+    stdout: process.stdout,
+    ...(signal ? { signal } : {}),
+  };
   try {
-    await buildProgram().parseAsync([...argv]);
-    return undefined;
+    await buildProgram(context, (code) => (exitCode = code)).parseAsync([...argv]);
+    return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
       // Commander already printed the message; --help and --version end with 0.
       return error.exitCode === 0 ? EXIT_CODE.ok : EXIT_CODE.usage;
     }
-    process.stderr.write(`takoss: ${redactSecrets(errorMessage(error))}\n`);
+    process.stderr.write(`takoss: ${redactSecrets(errorMessage(error), [process.env.ANTHROPIC_API_KEY ?? ''])}\n`);
     return error instanceof TakossError ? error.exitCode : EXIT_CODE.failed;
   }
 }
 
 if (require.main === module) {
-  void main(process.argv).then((code) => {
+  const interrupt = new AbortController();
+  const onSignal = () => {
+    // The first signal stops gracefully (the chain stays resumable); a second one exits now.
+    if (interrupt.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping… (press Ctrl+C again to quit at once)\n');
+    interrupt.abort();
+  };
+  // The language server's lifetime belongs to its client; it keeps Node's default signals.
+  if (process.argv[2] !== 'serve') {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  void main(process.argv, interrupt.signal).then((code) => {
     if (code !== undefined) process.exitCode = code;
   });
 }

@@ -3,7 +3,7 @@ import { applyMigrations } from '../../server/src/db/migrations';
 import { createPool } from '../../server/src/db/postgres';
 import { runCli } from '../helpers/cli';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { MIGRATIONS_DIR } from '../helpers/paths';
+import { MIGRATIONS_DIR, MIGRATION_NAMES } from '../helpers/paths';
 import { startPrivateRedis } from '../helpers/privateRedis';
 
 const KEY = 'sk-ant-test-doctor-key-0123456789';
@@ -38,7 +38,7 @@ describe('takoss doctor', () => {
       line(result.stdout, 'Redis'),
       /redis:\/\/127\.0\.0\.1:6379 — Redis [\d.]+, maxmemory-policy noeviction/,
     );
-    assert.match(line(result.stdout, 'PostgreSQL'), /migrations 1 applied/);
+    assert.match(line(result.stdout, 'PostgreSQL'), new RegExp(`migrations ${MIGRATION_NAMES.length} applied`));
     assert.match(line(result.stdout, 'Configuration'), /DATABASE_URL from the environment/);
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(KEY), 'the key is never printed');
     assert.doesNotMatch(result.stdout, /:takoss@/, 'the database password is masked');

@@ -20,13 +20,25 @@ const FAIL_FAST: RedisOptions = { enableOfflineQueue: false, maxRetriesPerReques
  * attaches its error handling first.
  */
 export function createRedisClient(url: string, options: RedisOptions = {}): Redis {
-  const merged: RedisOptions = { lazyConnect: true, ...FAIL_FAST, ...options };
-  if (url.startsWith('unix://')) {
-    const parsed = new URL(url);
-    const db = Number(parsed.searchParams.get('db') ?? 0);
-    return new Redis({ ...merged, path: decodeURIComponent(parsed.pathname), db });
+  return new Redis({ lazyConnect: true, ...FAIL_FAST, ...redisOptionsFromUrl(url), ...options });
+}
+
+/** Connection options (host/port or socket path, credentials, db, TLS) from a Redis URL. */
+export function redisOptionsFromUrl(url: string): RedisOptions {
+  const parsed = new URL(url);
+  if (parsed.protocol === 'unix:') {
+    return { path: decodeURIComponent(parsed.pathname), db: Number(parsed.searchParams.get('db') ?? 0) };
   }
-  return new Redis(url, merged);
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  return {
+    host: parsed.hostname.replace(/^\[|\]$/g, '') || '127.0.0.1',
+    port: Number(parsed.port || 6379),
+    db: Number(parsed.pathname.replace(/^\//, '') || 0),
+    ...(username ? { username } : {}),
+    ...(password ? { password } : {}),
+    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
 }
 
 /** Reads the server version and eviction policy from `INFO` (works where `CONFIG` is disabled). */

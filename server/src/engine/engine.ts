@@ -1,0 +1,209 @@
+/**
+ * The chain engine, assembled: connections to Redis and PostgreSQL, the task queue, the
+ * state machine, the accumulator, the durable record, and — when this process works — the
+ * BullMQ worker. The CLI (`build`, `worker`, `chains`) and the extension's backend open one
+ * Engine each; any number of them can share one Redis and one PostgreSQL (scale-out is
+ * BullMQ's own). Closing is graceful: running Claude calls are aborted and their tasks go
+ * back to waiting for the next worker, then queues, connections and the database close.
+ */
+import { Worker, type ConnectionOptions, type Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { TakossConfig } from '../config';
+import { ContextAccumulator } from '../context/contextAccumulator';
+import { CANCEL_CHANNEL } from '../context/keys';
+import { TakossError, errorMessage } from '../errors';
+import { applyMigrations } from '../db/migrations';
+import { classifyConnectionError, createPool, describeDatabase, ensureDatabase } from '../db/postgres';
+import { createPrismaClient, type PrismaClient } from '../db/prisma';
+import { ClaudeClient, type ClaudeClientOptions } from '../llm/claudeClient';
+import type { Logger } from '../logger';
+import { ChainDriver, type FileApplier } from '../orchestrator/chainDriver';
+import { ChainRepository } from '../orchestrator/chainRepository';
+import { ChainState } from '../orchestrator/chainState';
+import {
+  DEFAULT_QUEUE_SETTINGS,
+  createTaskQueue,
+  queueSettingsFromEnv,
+  type QueueSettings,
+  type TaskJobData,
+} from '../queue/taskQueue';
+import { checkRedis, closeRedisClient, createRedisClient, redisOptionsFromUrl } from '../services/redis';
+import { ABORT_REASON, createTaskProcessor, type TaskProcessorDeps } from '../worker/taskProcessor';
+
+export interface EngineOptions {
+  readonly config: TakossConfig;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logger: Logger;
+  readonly queue?: Partial<QueueSettings>;
+  /** Overrides for the Claude client (tests shorten timeouts). */
+  readonly claude?: Partial<Omit<ClaudeClientOptions, 'apiKey'>>;
+  /** Tuning of the task processor (budgets, limits). */
+  readonly processor?: Partial<
+    Pick<TaskProcessorDeps, 'contextTokenBudget' | 'maxRateLimitWaits' | 'defaultRateLimitMs' | 'runLimits'>
+  >;
+  /** @defaultValue prisma/migrations next to the bundle */
+  readonly migrationsDir?: string;
+}
+
+export class Engine {
+  private worker: Worker<TaskJobData> | undefined;
+  private subscriber: Redis | undefined;
+  private readonly active = new Map<string, TaskJobData>();
+  private readonly blockingClients = new Set<Redis>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    readonly options: EngineOptions,
+    readonly settings: QueueSettings,
+    readonly redis: Redis,
+    readonly prisma: PrismaClient,
+    readonly queue: Queue<TaskJobData>,
+    readonly state: ChainState,
+    readonly accumulator: ContextAccumulator,
+    readonly repository: ChainRepository,
+  ) {}
+
+  /** Connects and prepares everything; throws a TakossError naming the service at fault. */
+  static async open(options: EngineOptions): Promise<Engine> {
+    const { config } = options;
+    await checkRedis(config.redisUrl);
+    await prepareDatabase(config.databaseUrl, options.migrationsDir);
+    const settings = { ...DEFAULT_QUEUE_SETTINGS, ...queueSettingsFromEnv(options.env), ...options.queue };
+    const redis = createRedisClient(config.redisUrl, {
+      lazyConnect: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: 3,
+    });
+    redis.on('error', (error: unknown) => options.logger.debug(`Redis: ${errorMessage(error)}`));
+    const prisma = createPrismaClient(config.databaseUrl);
+    const queue = createTaskQueue(connectionFor(config.redisUrl), settings);
+    queue.on('error', (error: unknown) => options.logger.warn(`Queue: ${errorMessage(error)}`));
+    const ttlSeconds = config.contextTtlSeconds;
+    return new Engine(
+      options,
+      settings,
+      redis,
+      prisma,
+      queue,
+      new ChainState(redis, { ttlSeconds }),
+      new ContextAccumulator(redis, { ttlSeconds }),
+      new ChainRepository(prisma),
+    );
+  }
+
+  /** The Claude client; throws (exit 3) when there is no API key. */
+  claude(): ClaudeClient {
+    const apiKey = this.options.env.ANTHROPIC_API_KEY?.trim();
+    if (!apiKey) {
+      throw new TakossError(
+        'infrastructure',
+        'No Anthropic API key: set ANTHROPIC_API_KEY, or run "Takoss: Set Anthropic API Key" in VS Code.',
+      );
+    }
+    const baseURL = this.options.env.ANTHROPIC_BASE_URL?.trim();
+    return new ClaudeClient({ apiKey, ...(baseURL ? { baseURL } : {}), ...this.options.claude });
+  }
+
+  /** Starts processing tasks in this process, `concurrency` at a time. */
+  async startWorker(concurrency: number, onText?: TaskProcessorDeps['onText']): Promise<void> {
+    if (this.worker) return;
+    const claude = this.claude();
+    const processor = createTaskProcessor({
+      state: this.state,
+      accumulator: this.accumulator,
+      claude: () => claude,
+      queue: this.queue,
+      logger: this.options.logger,
+      durable: this.repository,
+      active: this.active,
+      ...(onText ? { onText } : {}),
+      ...this.options.processor,
+    });
+    this.worker = new Worker<TaskJobData>(this.settings.name, processor, {
+      connection: connectionFor(this.options.config.redisUrl, true),
+      prefix: this.settings.prefix,
+      concurrency,
+      lockDuration: this.settings.lockDurationMs,
+      stalledInterval: this.settings.stalledIntervalMs,
+      // BullMQ honours `queue.rateLimit()` (our shared 429 back-off) only on workers that
+      // have a limiter; this one is far above any real task rate, so it never limits by itself.
+      limiter: { max: 1_000_000, duration: 1000 },
+    });
+    this.worker.on('error', (error) => this.options.logger.warn(`Worker: ${errorMessage(error)}`));
+    await this.listenForCancels();
+    await this.worker.waitUntilReady();
+  }
+
+  /** A driver for a chain this process owns; its files go through `applier`. */
+  driver(chainId: string, applier: FileApplier): ChainDriver {
+    const blockingRedis = this.redis.duplicate();
+    blockingRedis.on('error', () => undefined);
+    this.blockingClients.add(blockingRedis);
+    return new ChainDriver(chainId, {
+      blockingRedis,
+      redis: this.redis,
+      state: this.state,
+      accumulator: this.accumulator,
+      queue: this.queue,
+      repository: this.repository,
+      applier,
+      logger: this.options.logger,
+    });
+  }
+
+  /** Tells every worker, on every machine, to abort the chain's running tasks. */
+  async announceCancel(chainId: string): Promise<void> {
+    await this.redis.publish(CANCEL_CHANNEL, chainId);
+  }
+
+  private async listenForCancels(): Promise<void> {
+    const subscriber = this.redis.duplicate();
+    subscriber.on('error', () => undefined);
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, chainId: string) => {
+      for (const [jobId, data] of this.active) {
+        if (data.chainId === chainId) this.worker?.cancelJob(jobId, ABORT_REASON.cancelled);
+      }
+    });
+    await subscriber.subscribe(CANCEL_CHANNEL);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.worker) {
+      // Abort running Claude calls; their tasks go back to waiting (see the processor).
+      this.worker.cancelAllJobs(ABORT_REASON.shutdown);
+      await this.worker.close();
+    }
+    if (this.subscriber) closeRedisClient(this.subscriber);
+    for (const client of this.blockingClients) closeRedisClient(client);
+    await this.queue.close();
+    await this.prisma.$disconnect();
+    await this.redis.quit().catch(() => undefined);
+  }
+}
+
+/** BullMQ connection options for a Redis URL; workers must never give up on a command. */
+function connectionFor(url: string, worker = false): ConnectionOptions {
+  const { host, port, path, db, username, password, tls } = redisOptionsFromUrl(url);
+  const defined = Object.entries({ host, port, path, db, username, password, tls }).filter(
+    ([, value]) => value !== undefined,
+  );
+  return { ...Object.fromEntries(defined), maxRetriesPerRequest: worker ? null : 3, enableOfflineQueue: true };
+}
+
+async function prepareDatabase(databaseUrl: string, migrationsDir?: string): Promise<void> {
+  await ensureDatabase(databaseUrl);
+  const pool = createPool(databaseUrl, { max: 2 });
+  try {
+    await applyMigrations(pool, migrationsDir);
+  } catch (error) {
+    throw error instanceof TakossError ? error : classifyConnectionError(error, describeDatabase(databaseUrl));
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}

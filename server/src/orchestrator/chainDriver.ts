@@ -1,0 +1,269 @@
+/**
+ * Drives one chain for its owner — the process that started it (`takoss build`, or the
+ * backend of the VS Code window) or resumed it. Workers anywhere produce results; the
+ * driver is the one that puts their files into the workspace, marks the task succeeded
+ * (which releases its dependents), enqueues what was released, mirrors everything to
+ * PostgreSQL, and reports progress. It follows the chain's event stream, and reconciles
+ * with the state in Redis on start and every few seconds, so nothing is lost if an event
+ * was missed or a process died between two steps.
+ */
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ContextAccumulator } from '../context/contextAccumulator';
+import { chainKeys } from '../context/keys';
+import type { GeneratedFile } from '../context/types';
+import { errorMessage } from '../errors';
+import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
+import type { Logger } from '../logger';
+import { currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
+import type { ChainRepository } from './chainRepository';
+import type { ChainFinalStatus, ChainState } from './chainState';
+
+/** Puts a task's files into the workspace; says why not when it refuses. */
+export interface FileApplier {
+  apply(taskId: string, files: readonly GeneratedFile[]): Promise<AppliedFiles>;
+}
+
+export interface FileOutcomeSummary {
+  readonly path: string;
+  readonly action: string;
+  readonly reason?: string;
+}
+
+export type AppliedFiles =
+  | { readonly ok: true; readonly outcomes: readonly FileOutcomeSummary[] }
+  | { readonly ok: false; readonly reason: string; readonly outcomes: readonly FileOutcomeSummary[] };
+
+export interface ChainEvent {
+  readonly type: string;
+  readonly taskId?: string;
+  readonly data?: string;
+}
+
+export interface ChainDriverDeps {
+  /** A connection of its own: XREAD blocks it. */
+  readonly blockingRedis: Redis;
+  readonly redis: Redis;
+  readonly state: ChainState;
+  readonly accumulator: ContextAccumulator;
+  readonly queue: Queue<TaskJobData>;
+  readonly repository: ChainRepository;
+  readonly applier: FileApplier;
+  readonly logger: Logger;
+  /** @defaultValue 5000 */
+  readonly reconcileIntervalMs?: number;
+}
+
+export interface DriveResult {
+  /** The final status, or where the chain stands if the driver was stopped before the end. */
+  readonly status: ChainFinalStatus | 'queued' | 'running' | 'cancelling';
+  readonly finished: boolean;
+  readonly usage: Usage;
+}
+
+export class ChainDriver {
+  private readonly listeners = new Set<(event: ChainEvent) => void>();
+  private stopped = false;
+
+  constructor(
+    private readonly chainId: string,
+    private readonly deps: ChainDriverDeps,
+  ) {}
+
+  onEvent(listener: (event: ChainEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops following the chain (the chain itself goes on; resume picks it up). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Follows the chain until it ends; resolves with its final status and usage. */
+  async run(): Promise<DriveResult> {
+    const events = chainKeys(this.chainId).events;
+    const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
+    let lastId = newest[0]?.[0] ?? '0';
+    let finished = await this.reconcile();
+    let nextReconcile = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
+    while (!finished && !this.stopped) {
+      const reply = await this.deps.blockingRedis.xread('COUNT', 200, 'BLOCK', 1000, 'STREAMS', events, lastId);
+      for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+        lastId = id;
+        const event = parseEvent(fields);
+        finished = (await this.handle(event)) || finished;
+      }
+      if (!finished && Date.now() >= nextReconcile) {
+        finished = await this.reconcile();
+        nextReconcile = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
+      }
+    }
+    if (!finished) return this.current();
+    // The step that ended the chain wrote its own events after the ones read so far: pass them on.
+    const rest = await this.deps.redis.xread('COUNT', 1000, 'STREAMS', events, lastId);
+    for (const [, fields] of rest?.[0]?.[1] ?? []) this.emit(parseEvent(fields));
+    return this.finish();
+  }
+
+  private async current(): Promise<DriveResult> {
+    const meta = await this.deps.state.meta(this.chainId);
+    const details = await this.deps.state.taskDetails(this.chainId);
+    const usage = Object.values(details.usage).reduce(addUsage, ZERO_USAGE);
+    return { status: meta?.status ?? 'running', finished: false, usage };
+  }
+
+  private emit(event: ChainEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Returns true when the event says the chain has ended. */
+  private async handle(event: ChainEvent): Promise<boolean> {
+    this.emit(event);
+    const taskId = event.taskId ?? '';
+    switch (event.type) {
+      case 'task.generated':
+        return this.applyGenerated(taskId);
+      case 'task.started':
+        await this.deps.repository.updateTask(this.chainId, taskId, {
+          status: 'running',
+          attempts: Number(event.data),
+          startedAt: new Date(),
+        });
+        return false;
+      case 'task.retrying':
+        await this.deps.repository.updateTask(this.chainId, taskId, { status: 'queued', error: event.data ?? null });
+        return false;
+      case 'task.failed':
+      case 'task.skipped':
+      case 'task.cancelled':
+        await this.recordSettled(taskId);
+        return false;
+      case 'chain.finished':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Applies a generated task's files, then completes it and enqueues what it released. */
+  private async applyGenerated(taskId: string): Promise<boolean> {
+    const { state, accumulator, repository } = this.deps;
+    const meta = await state.meta(this.chainId);
+    if (meta?.status === 'cancelling') {
+      return (await state.cancelRunning(this.chainId, taskId)) !== undefined;
+    }
+    const result = await accumulator.getResult(this.chainId, taskId);
+    if (!result) {
+      // Only possible if Redis lost the key: fail the task rather than complete it without files.
+      return (
+        (await state.fail(this.chainId, taskId, 'its result left Redis before its files were written')) !== undefined
+      );
+    }
+    let applied: AppliedFiles;
+    try {
+      applied = await this.deps.applier.apply(taskId, result.files);
+    } catch (error) {
+      applied = { ok: false, reason: `writing its files failed: ${errorMessage(error)}`, outcomes: [] };
+    }
+    await repository.updateTask(this.chainId, taskId, {
+      usage: result.usage,
+      summary: result.summary,
+      output: result,
+      fileOutcomes: applied.outcomes,
+      ...(await this.receivedContext(taskId)),
+    });
+    if (!applied.ok) {
+      const finished = await state.fail(this.chainId, taskId, applied.reason);
+      return finished !== undefined;
+    }
+    const completion = await state.complete(this.chainId, taskId);
+    if (completion.noop) return false;
+    await enqueueTasks(
+      this.deps.queue,
+      this.deps.redis,
+      this.chainId,
+      completion.released,
+      this.deps.accumulator.ttlSeconds,
+    );
+    await repository.updateTask(this.chainId, taskId, { status: 'succeeded', finishedAt: new Date(), error: null });
+    for (const released of completion.released) {
+      await repository.updateTask(this.chainId, released, { status: 'queued' });
+    }
+    return completion.finished !== undefined;
+  }
+
+  private async receivedContext(taskId: string) {
+    const context = await this.deps.accumulator.getContext(this.chainId, taskId);
+    return context ? { context } : {};
+  }
+
+  private async recordSettled(taskId: string): Promise<void> {
+    const [states, details] = await Promise.all([
+      this.deps.state.states(this.chainId),
+      this.deps.state.taskDetails(this.chainId),
+    ]);
+    const status = states[taskId];
+    if (!status) return;
+    await this.deps.repository.updateTask(this.chainId, taskId, {
+      status,
+      finishedAt: new Date(),
+      error: details.errors[taskId] ?? null,
+      ...(details.usage[taskId] ? { usage: details.usage[taskId] } : {}),
+    });
+  }
+
+  /**
+   * Brings the chain in line with its state in Redis: applies generated tasks, re-enqueues
+   * queued or running tasks whose job is gone, refreshes the TTL. True when the chain ended.
+   */
+  async reconcile(): Promise<boolean> {
+    const { state, queue, redis } = this.deps;
+    const meta = await state.meta(this.chainId);
+    if (!meta) throw new Error(`Chain ${this.chainId} has no state in Redis.`);
+    if (!['queued', 'running', 'cancelling'].includes(meta.status)) return true;
+    const states = await state.states(this.chainId);
+    await this.deps.accumulator.refreshTtl(this.chainId, Object.keys(states));
+    const lost: string[] = [];
+    for (const [taskId, taskState] of Object.entries(states)) {
+      if (taskState === 'generated') {
+        if (await this.applyGenerated(taskId)) return true;
+      } else if (taskState === 'queued' || taskState === 'running') {
+        const jobId = await currentJobId(redis, this.chainId, taskId);
+        const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';
+        if (jobState === 'unknown' || jobState === 'completed' || jobState === 'failed') lost.push(taskId);
+      }
+    }
+    if (lost.length > 0) {
+      this.deps.logger.info(`Chain ${this.chainId}: enqueueing ${lost.join(', ')} again (their jobs were gone).`);
+      await enqueueTasks(queue, redis, this.chainId, lost, this.deps.accumulator.ttlSeconds);
+    }
+    return false;
+  }
+
+  private async finish(): Promise<DriveResult> {
+    const meta = await this.deps.state.meta(this.chainId);
+    const details = await this.deps.state.taskDetails(this.chainId);
+    const usage = Object.values(details.usage).reduce(addUsage, ZERO_USAGE);
+    const status = (meta?.status ?? 'failed') as ChainFinalStatus;
+    const states = await this.deps.state.states(this.chainId);
+    for (const [taskId, taskState] of Object.entries(states)) {
+      if (taskState !== 'succeeded') await this.recordSettled(taskId);
+    }
+    await this.deps.repository.updateChain(this.chainId, {
+      status,
+      usage,
+      finishedAt: new Date(),
+      error: meta?.stopReason ?? null,
+    });
+    return { status, finished: true, usage };
+  }
+}
+
+function parseEvent(fields: string[]): ChainEvent {
+  const map = new Map<string, string>();
+  for (let index = 0; index + 1 < fields.length; index += 2) map.set(fields[index]!, fields[index + 1]!);
+  const taskId = map.get('taskId');
+  const data = map.get('data');
+  return { type: map.get('type') ?? 'unknown', ...(taskId ? { taskId } : {}), ...(data ? { data } : {}) };
+}

@@ -1,0 +1,242 @@
+/**
+ * The durable record of chains in PostgreSQL: what was asked, the graph, every task's state,
+ * usage, context and output, and the ledger of files written. Redis runs the chain; this
+ * record outlives Redis TTLs, lets `resume` rebuild a lost Redis, and feeds `takoss chains`.
+ */
+import type { Prisma } from '../generated/prisma/client';
+import type { PrismaClient } from '../db/prisma';
+import type { ContextReceived, TaskResult } from '../context/types';
+import type { TaskGraph } from '../decomposer/taskGraph';
+import type { Usage } from '../llm/usage';
+import type { DurableResults } from '../worker/taskProcessor';
+import type { ChainFinalStatus, TaskState } from './chainState';
+
+export type ChainRecordStatus = 'queued' | 'running' | ChainFinalStatus;
+
+export interface NewChain {
+  readonly chainId: string;
+  readonly request: string;
+  readonly workspace: string;
+  readonly model: string;
+  readonly concurrency: number;
+  readonly budgetUsd?: number;
+  readonly graph: TaskGraph;
+}
+
+export interface TaskUpdate {
+  readonly status?: TaskState;
+  readonly attempts?: number;
+  readonly startedAt?: Date;
+  readonly finishedAt?: Date;
+  readonly usage?: Usage;
+  readonly summary?: string;
+  readonly output?: TaskResult;
+  readonly context?: ContextReceived;
+  readonly fileOutcomes?: readonly unknown[];
+  readonly error?: string | null;
+}
+
+export interface TaskRecord {
+  readonly taskId: string;
+  readonly title: string;
+  readonly category: string;
+  readonly dependsOn: readonly string[];
+  readonly status: TaskState;
+  readonly attempts: number;
+  readonly usage: Usage;
+  readonly summary: string | null;
+  readonly error: string | null;
+  /** Files on disk as this task wrote them. */
+  readonly files: readonly string[];
+  readonly startedAt: Date | null;
+  readonly finishedAt: Date | null;
+}
+
+export interface ChainRecord {
+  readonly chainId: string;
+  readonly request: string;
+  readonly workspace: string;
+  readonly model: string;
+  readonly status: ChainRecordStatus;
+  readonly concurrency: number;
+  readonly budgetUsd: number | null;
+  readonly graph: TaskGraph;
+  readonly usage: Usage;
+  readonly error: string | null;
+  readonly createdAt: Date;
+  readonly finishedAt: Date | null;
+  readonly tasks: readonly TaskRecord[];
+}
+
+const usageColumns = (usage: Usage) => ({
+  inputTokens: usage.inputTokens,
+  outputTokens: usage.outputTokens,
+  cacheReadTokens: usage.cacheReadTokens,
+  cacheWriteTokens: usage.cacheWriteTokens,
+  costUsd: usage.costUsd,
+});
+
+interface UsageRow {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  costUsd: Prisma.Decimal;
+}
+
+const usageOf = (row: UsageRow): Usage => ({
+  inputTokens: row.inputTokens,
+  outputTokens: row.outputTokens,
+  cacheReadTokens: row.cacheReadTokens,
+  cacheWriteTokens: row.cacheWriteTokens,
+  costUsd: Number(row.costUsd),
+});
+
+const json = (value: unknown) => value as Prisma.InputJsonValue;
+
+/** Paths that are on disk as the task wrote them (not skipped or refused). */
+function writtenPaths(outcomes: unknown): string[] {
+  if (!Array.isArray(outcomes)) return [];
+  return (outcomes as { path: string; action: string }[])
+    .filter((outcome) => ['created', 'updated', 'unchanged'].includes(outcome.action))
+    .map((outcome) => outcome.path);
+}
+
+export class ChainRepository implements DurableResults {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(chain: NewChain): Promise<void> {
+    await this.prisma.chain.create({
+      data: {
+        id: chain.chainId,
+        request: chain.request,
+        workspace: chain.workspace,
+        model: chain.model,
+        concurrency: chain.concurrency,
+        budgetUsd: chain.budgetUsd ?? null,
+        graph: json(chain.graph),
+        tasks: {
+          create: chain.graph.tasks.map((task, position) => ({
+            taskId: task.id,
+            position,
+            title: task.title,
+            description: task.description,
+            category: task.category,
+            template: task.template ?? null,
+            dependsOn: [...task.dependsOn],
+            status: task.dependsOn.length === 0 ? 'queued' : 'waiting',
+          })),
+        },
+      },
+    });
+  }
+
+  async updateTask(chainId: string, taskId: string, update: TaskUpdate): Promise<void> {
+    await this.prisma.chainTask.update({
+      where: { chainId_taskId: { chainId, taskId } },
+      data: {
+        ...(update.status ? { status: update.status } : {}),
+        ...(update.attempts !== undefined ? { attempts: update.attempts } : {}),
+        ...(update.startedAt ? { startedAt: update.startedAt } : {}),
+        ...(update.finishedAt ? { finishedAt: update.finishedAt } : {}),
+        ...(update.usage ? usageColumns(update.usage) : {}),
+        ...(update.summary !== undefined ? { summary: update.summary } : {}),
+        ...(update.output ? { output: json(update.output) } : {}),
+        ...(update.context ? { context: json(update.context) } : {}),
+        ...(update.fileOutcomes ? { fileOutcomes: json(update.fileOutcomes) } : {}),
+        ...(update.error !== undefined ? { error: update.error } : {}),
+      },
+    });
+  }
+
+  async updateChain(
+    chainId: string,
+    update: { status?: ChainRecordStatus; usage?: Usage; error?: string | null; finishedAt?: Date },
+  ): Promise<void> {
+    await this.prisma.chain.update({
+      where: { id: chainId },
+      data: {
+        ...(update.status ? { status: update.status } : {}),
+        ...(update.usage ? usageColumns(update.usage) : {}),
+        ...(update.error !== undefined ? { error: update.error } : {}),
+        ...(update.finishedAt ? { finishedAt: update.finishedAt } : {}),
+      },
+    });
+  }
+
+  async get(chainId: string, taskId: string): Promise<TaskResult | undefined> {
+    const row = await this.prisma.chainTask.findUnique({
+      where: { chainId_taskId: { chainId, taskId } },
+      select: { output: true },
+    });
+    return (row?.output ?? undefined) as TaskResult | undefined;
+  }
+
+  async find(chainId: string): Promise<ChainRecord | undefined> {
+    const row = await this.prisma.chain.findUnique({
+      where: { id: chainId },
+      include: { tasks: { orderBy: { position: 'asc' } } },
+    });
+    if (!row) return undefined;
+    return {
+      chainId: row.id,
+      request: row.request,
+      workspace: row.workspace,
+      model: row.model,
+      status: row.status,
+      concurrency: row.concurrency,
+      budgetUsd: row.budgetUsd === null ? null : Number(row.budgetUsd),
+      graph: row.graph as unknown as TaskGraph,
+      usage: usageOf(row),
+      error: row.error,
+      createdAt: row.createdAt,
+      finishedAt: row.finishedAt,
+      tasks: row.tasks.map((task) => ({
+        taskId: task.taskId,
+        title: task.title,
+        category: task.category,
+        dependsOn: task.dependsOn,
+        status: task.status,
+        attempts: task.attempts,
+        usage: usageOf(task),
+        summary: task.summary,
+        error: task.error,
+        files: writtenPaths(task.fileOutcomes),
+        startedAt: task.startedAt,
+        finishedAt: task.finishedAt,
+      })),
+    };
+  }
+
+  async list(limit = 20): Promise<Omit<ChainRecord, 'tasks' | 'graph'>[]> {
+    const rows = await this.prisma.chain.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
+    return rows.map((row) => ({
+      chainId: row.id,
+      request: row.request,
+      workspace: row.workspace,
+      model: row.model,
+      status: row.status,
+      concurrency: row.concurrency,
+      budgetUsd: row.budgetUsd === null ? null : Number(row.budgetUsd),
+      usage: usageOf(row),
+      error: row.error,
+      createdAt: row.createdAt,
+      finishedAt: row.finishedAt,
+    }));
+  }
+
+  /** The ledger of files this chain wrote, for the guarded writer. */
+  ledger(chainId: string, taskId: string) {
+    return {
+      get: async (path: string): Promise<string | undefined> =>
+        (await this.prisma.chainFile.findUnique({ where: { chainId_path: { chainId, path } } }))?.sha256,
+      set: async (path: string, sha256: string): Promise<void> => {
+        await this.prisma.chainFile.upsert({
+          where: { chainId_path: { chainId, path } },
+          create: { chainId, path, sha256, taskId },
+          update: { sha256, taskId, writtenAt: new Date() },
+        });
+      },
+    };
+  }
+}

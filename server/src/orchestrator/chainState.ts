@@ -1,0 +1,271 @@
+/**
+ * The live state of chains in Redis: a typed face on the Lua state machine in
+ * chainScripts.ts, plus creating a chain's keys and reading them back.
+ */
+import type { Redis } from 'ioredis';
+import { chainKeys, type ChainKeys } from '../context/keys';
+import type { TaskResult } from '../context/types';
+import { dependentsOf, type TaskGraph } from '../decomposer/taskGraph';
+import type { Usage } from '../llm/usage';
+import {
+  CANCEL_CHAIN,
+  CANCEL_RUNNING,
+  COMMIT_RESULT,
+  COMPLETE_TASK,
+  FAIL_TASK,
+  REQUEUE_TASK,
+  START_TASK,
+} from './chainScripts';
+
+export const TASK_STATES = [
+  'waiting',
+  'queued',
+  'running',
+  'generated',
+  'succeeded',
+  'failed',
+  'skipped',
+  'cancelled',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const CHAIN_FINAL_STATUSES = ['succeeded', 'failed', 'partial', 'cancelled', 'budget_exceeded'] as const;
+export type ChainFinalStatus = (typeof CHAIN_FINAL_STATUSES)[number];
+export type ChainStatus = 'queued' | 'running' | 'cancelling' | ChainFinalStatus;
+
+/** What a worker needs to run any task of the chain; stored once per chain. */
+export interface ChainSpec {
+  readonly chainId: string;
+  readonly request: string;
+  readonly model: string;
+  readonly graph: TaskGraph;
+  readonly createdAt: string;
+}
+
+export type StartOutcome =
+  | { readonly kind: 'run'; readonly attempt: number }
+  | { readonly kind: 'done'; readonly state: TaskState }
+  | { readonly kind: 'cancelled' }
+  | { readonly kind: 'budget' }
+  | { readonly kind: 'notReady' }
+  | { readonly kind: 'unknown' };
+
+export interface CompleteOutcome {
+  readonly released: readonly string[];
+  /** Set when this completion finished the chain. */
+  readonly finished?: ChainFinalStatus;
+  /** True when the task was not in `generated` (already completed: nothing happened). */
+  readonly noop: boolean;
+}
+
+export interface ChainMeta {
+  readonly status: ChainStatus;
+  readonly remaining: number;
+  readonly spentUsd: number;
+  readonly reservedUsd: number;
+  readonly budgetUsd?: number;
+  readonly stopReason?: string;
+  readonly createdAt?: string;
+  readonly finishedAt?: string;
+}
+
+interface ScriptCommands {
+  takossStartTask(...args: (string | number)[]): Promise<string[]>;
+  takossCommitResult(...args: (string | number)[]): Promise<string>;
+  takossCompleteTask(...args: (string | number)[]): Promise<string[]>;
+  takossFailTask(...args: (string | number)[]): Promise<string>;
+  takossRequeueTask(...args: (string | number)[]): Promise<string>;
+  takossCancelChain(...args: (string | number)[]): Promise<string>;
+  takossCancelRunning(...args: (string | number)[]): Promise<string>;
+}
+
+const SCRIPTS: Record<keyof ScriptCommands, { source: string; keys: number }> = {
+  takossStartTask: { source: START_TASK, keys: 10 },
+  takossCommitResult: { source: COMMIT_RESULT, keys: 11 },
+  takossCompleteTask: { source: COMPLETE_TASK, keys: 10 },
+  takossFailTask: { source: FAIL_TASK, keys: 10 },
+  takossRequeueTask: { source: REQUEUE_TASK, keys: 10 },
+  takossCancelChain: { source: CANCEL_CHAIN, keys: 10 },
+  takossCancelRunning: { source: CANCEL_RUNNING, keys: 10 },
+};
+
+function scriptKeys(keys: ChainKeys): string[] {
+  return [
+    keys.meta,
+    keys.states,
+    keys.pending,
+    keys.dependents,
+    keys.attempts,
+    keys.runs,
+    keys.usage,
+    keys.errors,
+    keys.events,
+    keys.history,
+  ];
+}
+
+const now = () => new Date().toISOString();
+const finalStatus = (value: string | undefined): ChainFinalStatus | undefined =>
+  (CHAIN_FINAL_STATUSES as readonly string[]).includes(value ?? '') ? (value as ChainFinalStatus) : undefined;
+
+export interface ChainStateOptions {
+  /** TTL of every key of a chain, refreshed while it lives. @defaultValue 3600 */
+  readonly ttlSeconds: number;
+  /** @defaultValue 5000 */
+  readonly maxHistory?: number;
+}
+
+export class ChainState {
+  private readonly redis: Redis & ScriptCommands;
+
+  constructor(
+    redis: Redis,
+    private readonly options: ChainStateOptions,
+  ) {
+    for (const [name, script] of Object.entries(SCRIPTS)) {
+      if (!(name in redis)) redis.defineCommand(name, { lua: script.source, numberOfKeys: script.keys });
+    }
+    this.redis = redis as Redis & ScriptCommands;
+  }
+
+  /** Creates the chain's keys: roots queued, the rest waiting. Returns the root task ids. */
+  async create(spec: ChainSpec, budgetUsd: number | undefined): Promise<string[]> {
+    const keys = chainKeys(spec.chainId);
+    const dependents = dependentsOf(spec.graph);
+    const roots = spec.graph.tasks.filter((task) => task.dependsOn.length === 0).map((task) => task.id);
+    const ttl = this.options.ttlSeconds;
+    const multi = this.redis.multi();
+    multi.set(keys.spec, JSON.stringify(spec), 'EX', ttl);
+    multi.hset(keys.meta, {
+      status: 'queued',
+      ttl,
+      remaining: spec.graph.tasks.length,
+      spentUsd: 0,
+      reservedUsd: 0,
+      ...(budgetUsd === undefined ? {} : { budgetUsd }),
+      createdAt: spec.createdAt,
+    });
+    for (const task of spec.graph.tasks) {
+      multi.hset(keys.states, task.id, task.dependsOn.length === 0 ? 'queued' : 'waiting');
+      multi.hset(keys.pending, task.id, task.dependsOn.length);
+      multi.hset(keys.dependents, task.id, JSON.stringify(dependents.get(task.id) ?? []));
+    }
+    multi.xadd(keys.events, 'MAXLEN', '~', 10_000, '*', 'type', 'chain.created', 'taskId', '', 'data', '');
+    for (const key of [keys.meta, keys.states, keys.pending, keys.dependents, keys.events]) multi.expire(key, ttl);
+    await multi.exec();
+    return roots;
+  }
+
+  async spec(chainId: string): Promise<ChainSpec | undefined> {
+    const raw = await this.redis.get(chainKeys(chainId).spec);
+    return raw === null ? undefined : (JSON.parse(raw) as ChainSpec);
+  }
+
+  async start(chainId: string, taskId: string, runToken: string, estimateUsd: number): Promise<StartOutcome> {
+    const [kind, value] = await this.redis.takossStartTask(
+      ...scriptKeys(chainKeys(chainId)),
+      taskId,
+      runToken,
+      estimateUsd,
+      now(),
+    );
+    switch (kind) {
+      case 'run':
+        return { kind: 'run', attempt: Number(value) };
+      case 'done':
+        return { kind: 'done', state: value as TaskState };
+      case 'cancelled':
+      case 'budget':
+      case 'notReady':
+      case 'unknown':
+        return { kind };
+      default:
+        throw new Error(`Unexpected answer from the start script: ${String(kind)}`);
+    }
+  }
+
+  /** Stores the run's result if it still holds the task; false when a newer run took over. */
+  async commit(chainId: string, runToken: string, result: TaskResult): Promise<boolean> {
+    const keys = chainKeys(chainId);
+    const event = { at: result.completedAt, type: 'result.stored', taskId: result.taskId };
+    const answer = await this.redis.takossCommitResult(
+      ...scriptKeys(keys),
+      keys.result(result.taskId),
+      result.taskId,
+      runToken,
+      JSON.stringify(result),
+      JSON.stringify(result.usage),
+      result.usage.costUsd,
+      JSON.stringify(event),
+      this.options.ttlSeconds,
+      this.options.maxHistory ?? 5000,
+    );
+    return answer === 'committed';
+  }
+
+  async complete(chainId: string, taskId: string): Promise<CompleteOutcome> {
+    const answer = await this.redis.takossCompleteTask(...scriptKeys(chainKeys(chainId)), taskId, now());
+    if (answer[0] === 'noop') return { released: [], noop: true };
+    const finished = finalStatus(answer[answer.length - 1]);
+    return { released: answer.slice(0, -1), noop: false, ...(finished ? { finished } : {}) };
+  }
+
+  /** Fails the task (only the run holding `runToken`, when given). Returns the chain's final status if it ended. */
+  async fail(chainId: string, taskId: string, reason: string, runToken = ''): Promise<ChainFinalStatus | undefined> {
+    const answer = await this.redis.takossFailTask(...scriptKeys(chainKeys(chainId)), taskId, reason, now(), runToken);
+    return finalStatus(answer);
+  }
+
+  async requeue(chainId: string, taskId: string, runToken: string, reason: string): Promise<boolean> {
+    const answer = await this.redis.takossRequeueTask(...scriptKeys(chainKeys(chainId)), taskId, runToken, reason);
+    return answer === 'requeued';
+  }
+
+  /** Returns the final status when nothing was running, 'cancelling' when runs must still stop, or undefined if the chain had already ended. */
+  async cancel(chainId: string): Promise<ChainFinalStatus | 'cancelling' | undefined> {
+    const answer = await this.redis.takossCancelChain(...scriptKeys(chainKeys(chainId)), now());
+    if (answer === 'noop' || answer === 'unknown') return undefined;
+    return finalStatus(answer) ?? 'cancelling';
+  }
+
+  async cancelRunning(chainId: string, taskId: string): Promise<ChainFinalStatus | undefined> {
+    return finalStatus(await this.redis.takossCancelRunning(...scriptKeys(chainKeys(chainId)), taskId, now()));
+  }
+
+  async states(chainId: string): Promise<Record<string, TaskState>> {
+    return (await this.redis.hgetall(chainKeys(chainId).states)) as Record<string, TaskState>;
+  }
+
+  async meta(chainId: string): Promise<ChainMeta | undefined> {
+    const raw = await this.redis.hgetall(chainKeys(chainId).meta);
+    if (!raw.status) return undefined;
+    return {
+      status: raw.status as ChainStatus,
+      remaining: Number(raw.remaining ?? 0),
+      spentUsd: Number(raw.spentUsd ?? 0),
+      reservedUsd: Number(raw.reservedUsd ?? 0),
+      ...(raw.budgetUsd ? { budgetUsd: Number(raw.budgetUsd) } : {}),
+      ...(raw.stopReason ? { stopReason: raw.stopReason } : {}),
+      ...(raw.createdAt ? { createdAt: raw.createdAt } : {}),
+      ...(raw.finishedAt ? { finishedAt: raw.finishedAt } : {}),
+    };
+  }
+
+  async taskDetails(chainId: string): Promise<{
+    attempts: Record<string, number>;
+    usage: Record<string, Usage>;
+    errors: Record<string, string>;
+  }> {
+    const keys = chainKeys(chainId);
+    const [attempts, usage, errors] = await Promise.all([
+      this.redis.hgetall(keys.attempts),
+      this.redis.hgetall(keys.usage),
+      this.redis.hgetall(keys.errors),
+    ]);
+    return {
+      attempts: Object.fromEntries(Object.entries(attempts).map(([id, value]) => [id, Number(value)])),
+      usage: Object.fromEntries(Object.entries(usage).map(([id, value]) => [id, JSON.parse(value) as Usage])),
+      errors,
+    };
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * The Prompt Chain Orchestrator's entry points: create a chain (decompose, validate,
+ * record, enqueue the roots), resume one (rebuilding Redis from PostgreSQL if Redis lost
+ * it), and cancel one. Driving a chain to its end is the ChainDriver's job.
+ */
+import { randomBytes } from 'node:crypto';
+import { chainKeys } from '../context/keys';
+import type { TaskResult } from '../context/types';
+import { decompose, type TemplateSummary } from '../decomposer/decomposer';
+import type { TaskGraph } from '../decomposer/taskGraph';
+import type { Engine } from '../engine/engine';
+import { TakossError } from '../errors';
+import type { Usage } from '../llm/usage';
+import { enqueueTasks } from '../queue/taskQueue';
+import type { ChainFinalStatus, ChainSpec } from './chainState';
+
+/** Sortable by time, unique, and free of ':' (BullMQ job ids) and of anything a path may not hold. */
+export function newChainId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `${stamp}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface CreateChainInput {
+  readonly request: string;
+  readonly workspace: string;
+  readonly model: string;
+  readonly concurrency: number;
+  readonly maxTasks: number;
+  readonly budgetUsd?: number;
+  readonly templates?: readonly TemplateSummary[];
+  readonly signal?: AbortSignal;
+}
+
+export interface CreatedChain {
+  readonly chainId: string;
+  readonly graph: TaskGraph;
+  readonly planUsage: Usage;
+}
+
+/** Usage hash field for the decomposition call, so chain totals include it. */
+export const PLAN_USAGE_FIELD = '_plan';
+
+export async function createChain(engine: Engine, input: CreateChainInput): Promise<CreatedChain> {
+  const decomposition = await decompose(engine.claude(), {
+    request: input.request,
+    model: input.model,
+    maxTasks: input.maxTasks,
+    templates: input.templates ?? [],
+    ...(input.signal ? { signal: input.signal } : {}),
+  });
+  const chainId = newChainId();
+  const spec: ChainSpec = {
+    chainId,
+    request: input.request,
+    model: input.model,
+    graph: decomposition.graph,
+    createdAt: new Date().toISOString(),
+  };
+  await engine.repository.create({
+    chainId,
+    request: input.request,
+    workspace: input.workspace,
+    model: input.model,
+    concurrency: input.concurrency,
+    graph: decomposition.graph,
+    ...(input.budgetUsd !== undefined ? { budgetUsd: input.budgetUsd } : {}),
+  });
+  const roots = await engine.state.create(spec, input.budgetUsd);
+  await recordPlanUsage(engine, chainId, decomposition.usage);
+  await enqueueTasks(engine.queue, engine.redis, chainId, roots, engine.accumulator.ttlSeconds);
+  return { chainId, graph: decomposition.graph, planUsage: decomposition.usage };
+}
+
+async function recordPlanUsage(engine: Engine, chainId: string, usage: Usage): Promise<void> {
+  const keys = chainKeys(chainId);
+  await engine.redis
+    .multi()
+    .hset(keys.usage, PLAN_USAGE_FIELD, JSON.stringify(usage))
+    .hincrbyfloat(keys.meta, 'spentUsd', usage.costUsd)
+    .expire(keys.usage, engine.accumulator.ttlSeconds)
+    .exec();
+}
+
+export class ChainNotFoundError extends TakossError {
+  constructor(chainId: string) {
+    super('usage', `No chain "${chainId}": see \`takoss chains list\` for the chains this database knows.`);
+    this.name = 'ChainNotFoundError';
+  }
+}
+
+/**
+ * Makes a chain runnable again after its owner died. If Redis still has it, nothing to do
+ * (the driver reconciles); if Redis lost it, its state is rebuilt from PostgreSQL: tasks
+ * recorded as succeeded stay done (their results restored from the durable copies), the
+ * rest run again. Returns the workspace to write into.
+ */
+export async function prepareResume(engine: Engine, chainId: string): Promise<{ workspace: string; rebuilt: boolean }> {
+  const record = await engine.repository.find(chainId);
+  if (!record) throw new ChainNotFoundError(chainId);
+  if (await engine.state.meta(chainId)) return { workspace: record.workspace, rebuilt: false };
+  if (isFinal(record.status)) {
+    throw new TakossError('usage', `Chain ${chainId} already ended (${record.status}); there is nothing to resume.`);
+  }
+  const spec: ChainSpec = {
+    chainId,
+    request: record.request,
+    model: record.model,
+    graph: record.graph,
+    createdAt: record.createdAt.toISOString(),
+  };
+  await engine.state.create(spec, record.budgetUsd ?? undefined);
+  // Fresh state has roots queued and the rest waiting on all their dependencies; restored
+  // tasks then complete through the driver like any other, releasing their dependents.
+  for (const task of record.tasks) {
+    if (task.status !== 'succeeded') continue;
+    const result = await engine.repository.get(chainId, task.taskId);
+    if (result) await restoreSucceeded(engine, chainId, result);
+  }
+  return { workspace: record.workspace, rebuilt: true };
+}
+
+/** Puts a durable result back as a generated task; the driver then completes it (files are idempotent). */
+async function restoreSucceeded(engine: Engine, chainId: string, result: TaskResult): Promise<void> {
+  const token = `restore-${randomBytes(8).toString('hex')}`;
+  const keys = chainKeys(chainId);
+  // Force the task into `running` for this restore token so the commit script accepts it.
+  await engine.redis
+    .multi()
+    .hset(keys.states, result.taskId, 'running')
+    .hset(keys.runs, result.taskId, JSON.stringify({ token, estimate: 0 }))
+    .exec();
+  await engine.state.commit(chainId, token, result);
+}
+
+function isFinal(status: string): status is ChainFinalStatus {
+  return ['succeeded', 'failed', 'partial', 'cancelled', 'budget_exceeded'].includes(status);
+}
+
+/** Cancels a chain and tells every worker to abort its running tasks. */
+export async function cancelChain(engine: Engine, chainId: string): Promise<ChainFinalStatus | 'cancelling'> {
+  const record = await engine.repository.find(chainId);
+  if (!record) throw new ChainNotFoundError(chainId);
+  const outcome = await engine.state.cancel(chainId);
+  await engine.announceCancel(chainId);
+  if (outcome === undefined) {
+    const meta = await engine.state.meta(chainId);
+    return (meta?.status as ChainFinalStatus | undefined) ?? (isFinal(record.status) ? record.status : 'cancelled');
+  }
+  if (outcome !== 'cancelling') {
+    await engine.repository.updateChain(chainId, { status: outcome, finishedAt: new Date() });
+  }
+  return outcome;
+}

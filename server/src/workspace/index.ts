@@ -1,0 +1,38 @@
+/** The guarded writer: the one way Takoss writes model output into a workspace. */
+export {
+  DEFAULT_PATH_LIMITS,
+  displayPath,
+  isForbiddenPath,
+  isProtectedPath,
+  validateProposedPath,
+  type PathLimits,
+  type PathVerdict,
+  type Protection,
+} from './pathPolicy';
+export {
+  assertRealFolder,
+  ensureFolderInside,
+  isInside,
+  resolveInRealRoot,
+  resolveInWorkspace,
+  resolveWorkspaceRoot,
+  type ExistingTarget,
+  type MissingTarget,
+  type RefusedTarget,
+  type ResolveOptions,
+  type ResolvedTarget,
+} from './workspaceGuard';
+export {
+  DEFAULT_WRITE_LIMITS,
+  applyChanges,
+  planChanges,
+  writeFileAtomic,
+  type ApplyResult,
+  type ChangePlan,
+  type FileChange,
+  type FileOutcome,
+  type PlannedChange,
+  type WriteLedger,
+  type WriteLimits,
+  type WriteOptions,
+} from './fileWriter';

@@ -1,0 +1,103 @@
+/**
+ * An Engine on the real services for one test: its own database, its own queue name (so
+ * tests never see each other's jobs), the local Messages-API fake, and a temp workspace.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEFAULT_CONFIG, type TakossConfig } from '../../server/src/config';
+import { Engine, type EngineOptions } from '../../server/src/engine/engine';
+import { createLogger } from '../../server/src/logger';
+import type { ChainEvent, DriveResult } from '../../server/src/orchestrator/chainDriver';
+import { createChain, type CreatedChain } from '../../server/src/orchestrator/orchestrator';
+import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
+import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScript } from '../fixtures/fakeAnthropic';
+import { freshDatabase, type TestDatabase } from './database';
+
+export const TEST_API_KEY = 'sk-ant-test-engine-0123456789abcdef';
+
+export interface Harness {
+  readonly engine: Engine;
+  readonly fake: FakeAnthropic;
+  readonly database: TestDatabase;
+  readonly workspace: string;
+  readonly config: TakossConfig;
+  readonly env: NodeJS.ProcessEnv;
+  readonly logs: string[];
+  /** Decomposes `request` with the fake's plan and drives the chain to its end with in-process workers. */
+  build(request?: string, options?: { concurrency?: number; budgetUsd?: number }): Promise<BuildRun>;
+  close(): Promise<void>;
+}
+
+export interface BuildRun {
+  readonly created: CreatedChain;
+  readonly result: DriveResult;
+  readonly events: ChainEvent[];
+}
+
+export async function startHarness(
+  script: FakeAnthropicScript,
+  overrides: Partial<Omit<EngineOptions, 'config' | 'env' | 'logger'>> = {},
+): Promise<Harness> {
+  const fake = await startFakeAnthropic(script);
+  const database = freshDatabase();
+  const workspace = await mkdtemp(path.join(tmpdir(), 'takoss-ws-'));
+  const logs: string[] = [];
+  const config: TakossConfig = { ...DEFAULT_CONFIG, databaseUrl: database.url, concurrency: 4 };
+  const env = { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: fake.baseUrl };
+  const engine = await Engine.open({
+    config,
+    env,
+    logger: createLogger((level, line) => logs.push(`${level}: ${line}`), 'debug'),
+    queue: {
+      name: `test-${randomBytes(4).toString('hex')}`,
+      backoffMs: 50,
+      lockDurationMs: 5000,
+      stalledIntervalMs: 2000,
+      ...overrides.queue,
+    },
+    claude: { idleTimeoutMs: 5000, ...overrides.claude },
+    ...(overrides.processor ? { processor: overrides.processor } : {}),
+  });
+  let workerStarted = false;
+  return {
+    engine,
+    fake,
+    database,
+    workspace,
+    config,
+    env,
+    logs,
+    async build(request = 'Build a Todo app with React and Express', options = {}) {
+      const created = await createChain(engine, {
+        request,
+        workspace,
+        model: config.model,
+        concurrency: options.concurrency ?? 4,
+        maxTasks: config.maxTasks,
+        ...(options.budgetUsd !== undefined ? { budgetUsd: options.budgetUsd } : {}),
+      });
+      const driver = engine.driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository));
+      const events: ChainEvent[] = [];
+      driver.onEvent((event) => events.push(event));
+      if (!workerStarted) {
+        await engine.startWorker(options.concurrency ?? 4);
+        workerStarted = true;
+      }
+      const result = await driver.run();
+      return { created, result, events };
+    },
+    async close() {
+      await engine.close();
+      await fake.close();
+      await database.drop();
+      await rm(workspace, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A plan task for the fake's scripts. */
+export function planTask(id: string, dependsOn: string[] = [], category = 'backend') {
+  return { id, title: `Build ${id}`, description: `Write the ${id} module.`, category, dependsOn };
+}
