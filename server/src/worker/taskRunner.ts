@@ -79,6 +79,8 @@ export async function runTask(claude: ClaudeClient, input: TaskRunInput): Promis
   const limits = { ...DEFAULT_RUN_LIMITS, ...input.limits };
   const messages = [...input.messages];
   const files = new Map<string, GeneratedFile>();
+  /** Files cut off by max_tokens and not yet written again in full. */
+  const unfinished = new Set<string>();
   let usage = ZERO_USAGE;
 
   for (let turn = 1; turn <= limits.maxTurns; turn++) {
@@ -94,9 +96,18 @@ export async function runTask(claude: ClaudeClient, input: TaskRunInput): Promis
     const cutOff = message.stop_reason === 'max_tokens';
     const content = cutOff ? dropIncompleteTail(message) : message.content;
     const calls = content.filter((block): block is ToolUseBlock => block.type === 'tool_use');
-    const results = calls.map((call) => acceptWrite(call, files, limits));
+    const accepted = calls.map((call) => acceptWrite(call, files, limits));
+    const results = accepted.map((each) => each.result);
+    for (const { path } of accepted) if (path) unfinished.delete(path);
+    const cutPath = cutOff ? pathOfCutCall(message) : undefined;
+    if (cutPath) unfinished.add(cutPath);
 
     if (!cutOff && message.stop_reason !== 'tool_use') {
+      if (unfinished.size > 0) {
+        throw new TaskOutputError(
+          `The output limit cut off ${[...unfinished].join(', ')} and it was never written in full; nothing of it was saved.`,
+        );
+      }
       const summary = textOf(message) || `Wrote ${files.size} file(s): ${[...files.keys()].join(', ')}.`;
       return { files: [...files.values()], summary, usage, turns: turn };
     }
@@ -113,26 +124,32 @@ function dropIncompleteTail(message: Message): Message['content'] {
   return message.content.slice(0, -1);
 }
 
-function cutOffNotice(message: Message): string {
+/** The path of the write_file call that max_tokens cut off, if the cut fell inside one. */
+function pathOfCutCall(message: Message): string | undefined {
   const last = message.content[message.content.length - 1];
   const path = last?.type === 'tool_use' ? (last.input as { path?: unknown }).path : undefined;
-  const what = typeof path === 'string' ? `while writing ${path}; that file was NOT saved` : 'mid-answer';
+  if (typeof path !== 'string') return undefined;
+  const verdict = validateProposedPath(path);
+  return verdict.ok ? verdict.path : undefined;
+}
+
+function cutOffNotice(message: Message): string {
+  const path = pathOfCutCall(message);
+  const what = path ? `while writing ${path}; that file was NOT saved` : 'mid-answer';
   return (
     `Your answer was cut off by the output limit ${what}. Write any unfinished file again with ` +
     `${WRITE_FILE}, complete; split very long files into smaller modules. Then finish.`
   );
 }
 
+/** Checks and keeps one write_file call; returns its tool_result and the path written. */
 function acceptWrite(
   call: ToolUseBlock,
   files: Map<string, GeneratedFile>,
   limits: TaskRunLimits,
-): ToolResultBlockParam {
-  const answer = (text: string, isError = false): ToolResultBlockParam => ({
-    type: 'tool_result',
-    tool_use_id: call.id,
-    content: text,
-    ...(isError ? { is_error: true } : {}),
+): { result: ToolResultBlockParam; path?: string } {
+  const answer = (text: string, isError = false): { result: ToolResultBlockParam } => ({
+    result: { type: 'tool_result', tool_use_id: call.id, content: text, ...(isError ? { is_error: true } : {}) },
   });
   if (call.name !== WRITE_FILE) return answer(`Unknown tool "${call.name}"; only ${WRITE_FILE} exists.`, true);
   const parsed = writeFileInput.safeParse(call.input);
@@ -148,7 +165,7 @@ function acceptWrite(
   if (total > limits.maxBytes) {
     throw new TaskOutputError(`The task wrote more than ${limits.maxBytes} bytes; split it into smaller tasks.`);
   }
-  return answer(`Saved ${file.path} (${file.bytes} bytes).`);
+  return { ...answer(`Saved ${file.path} (${file.bytes} bytes).`), path: file.path };
 }
 
 function textOf(message: Message): string {
