@@ -22,6 +22,7 @@ export default tseslint.config(
       'server/src/generated/**',
       '.vscode-test/**',
       'test-results/**',
+      '.scratch/**',
       '**/*.mjs',
     ],
   },

@@ -68,7 +68,7 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     assert.equal(started.kind, 'run', `${taskId} starts`);
     assert.ok(await state.commit(chainId, token, result(taskId, costUsd)));
     const completed = await state.complete(chainId, taskId);
-    return [...completed.released];
+    return completed.released.map((released) => released.taskId);
   }
 
   it('queues the roots, and releases each dependent exactly when its last dependency succeeds', async () => {

@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, symlink, mkdtemp, rm } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InvalidTaskGraphError } from '../../server/src/decomposer/taskGraph';
-import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { TEST_API_KEY, planTask, startHarness, type Harness } from '../helpers/engineHarness';
 
 const file = (name: string, body = `export const ${name.replace(/\W/g, '_')} = 1;\n`) => ({
   path: name,
@@ -53,6 +53,12 @@ describe('the chain engine on real services', function () {
       );
     }
     assert.deepEqual(byId.get('b')?.files, ['src/b.ts']);
+    const jobs = await harness.engine.queue.getJobs(['completed'], 0, 100);
+    assert.equal(jobs.length, 4);
+    for (const job of jobs) {
+      assert.deepEqual(Object.keys(job.data).sort(), ['chainId', 'taskId'], 'a job names its task and nothing else');
+      assert.doesNotMatch(JSON.stringify(job), new RegExp(TEST_API_KEY));
+    }
   });
 
   it("gives a dependent its ancestors' output and not an unrelated task's", async () => {

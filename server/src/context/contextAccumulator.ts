@@ -69,15 +69,8 @@ export class ContextAccumulator {
   }
 
   /** Results of several tasks in one round trip; missing ones are absent from the map. */
-  async getResults(chainId: string, taskIds: readonly string[]): Promise<Map<string, TaskResult>> {
-    const results = new Map<string, TaskResult>();
-    if (taskIds.length === 0) return results;
-    const keys = chainKeys(chainId);
-    const raws = await this.redis.mget(taskIds.map((taskId) => keys.result(taskId)));
-    raws.forEach((raw, index) => {
-      if (raw !== null) results.set(taskIds[index]!, JSON.parse(raw) as TaskResult);
-    });
-    return results;
+  getResults(chainId: string, taskIds: readonly string[]): Promise<Map<string, TaskResult>> {
+    return this.readMany<TaskResult>(taskIds, chainKeys(chainId).result);
   }
 
   /** Records what a task was given, for the UI and `takoss chains context`. */
@@ -88,6 +81,11 @@ export class ContextAccumulator {
   async getContext(chainId: string, taskId: string): Promise<ContextReceived | undefined> {
     const raw = await this.redis.get(chainKeys(chainId).context(taskId));
     return raw === null ? undefined : (JSON.parse(raw) as ContextReceived);
+  }
+
+  /** What several tasks received, in one round trip; tasks without a record are absent. */
+  getContexts(chainId: string, taskIds: readonly string[]): Promise<Map<string, ContextReceived>> {
+    return this.readMany<ContextReceived>(taskIds, chainKeys(chainId).context);
   }
 
   async appendHistory(chainId: string, event: HistoryEvent): Promise<void> {
@@ -137,6 +135,16 @@ export class ContextAccumulator {
     const keys = await this.scanKeys(chainKeys(chainId).pattern);
     if (keys.length === 0) return 0;
     return this.redis.unlink(...keys);
+  }
+
+  private async readMany<T>(taskIds: readonly string[], keyOf: (taskId: string) => string): Promise<Map<string, T>> {
+    const found = new Map<string, T>();
+    if (taskIds.length === 0) return found;
+    const raws = await this.redis.mget(taskIds.map(keyOf));
+    raws.forEach((raw, index) => {
+      if (raw !== null) found.set(taskIds[index]!, JSON.parse(raw) as T);
+    });
+    return found;
   }
 
   private async scanKeys(pattern: string): Promise<string[]> {

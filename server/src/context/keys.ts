@@ -11,9 +11,9 @@ export const CANCEL_CHANNEL = 'takoss:cancel';
 
 export interface ChainKeys {
   /** JSON result of a finished task (the seed's name). */
-  result(taskId: string): string;
+  readonly result: (taskId: string) => string;
   /** What a task was given: its ancestors' outputs as they went into its prompt. */
-  context(taskId: string): string;
+  readonly context: (taskId: string) => string;
   /** List of JSON events in order (the seed's name). */
   readonly history: string;
   /** Hash: status, counters, spend, budget, timestamps. */

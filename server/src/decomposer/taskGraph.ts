@@ -155,9 +155,33 @@ export function dependentsOf(graph: TaskGraph): Map<string, string[]> {
   return dependents;
 }
 
+export interface Ancestors {
+  readonly direct: readonly string[];
+  readonly indirect: readonly string[];
+}
+
+/** Graphs are immutable: index each once (workers ask for many tasks of the same graph). */
+const indexes = new WeakMap<TaskGraph, { byId: Map<string, TaskSpec>; ancestors: Map<string, Ancestors> }>();
+
+function indexOf(graph: TaskGraph) {
+  let index = indexes.get(graph);
+  if (!index) {
+    index = { byId: new Map(graph.tasks.map((task) => [task.id, task])), ancestors: new Map() };
+    indexes.set(graph, index);
+  }
+  return index;
+}
+
+export function taskById(graph: TaskGraph, taskId: string): TaskSpec | undefined {
+  return indexOf(graph).byId.get(taskId);
+}
+
 /** Every task the given one depends on, directly or not, nearest first. */
-export function ancestorsOf(graph: TaskGraph, taskId: string): { direct: string[]; indirect: string[] } {
-  const byId = new Map(graph.tasks.map((task) => [task.id, task]));
+export function ancestorsOf(graph: TaskGraph, taskId: string): Ancestors {
+  const index = indexOf(graph);
+  const known = index.ancestors.get(taskId);
+  if (known) return known;
+  const byId = index.byId;
   const direct = [...(byId.get(taskId)?.dependsOn ?? [])];
   const seen = new Set<string>(direct);
   const indirect: string[] = [];
@@ -171,5 +195,7 @@ export function ancestorsOf(graph: TaskGraph, taskId: string): { direct: string[
       queue.push(dependency);
     }
   }
-  return { direct, indirect };
+  const found = { direct, indirect };
+  index.ancestors.set(taskId, found);
+  return found;
 }

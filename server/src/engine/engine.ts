@@ -39,7 +39,7 @@ export interface EngineOptions {
   readonly claude?: Partial<Omit<ClaudeClientOptions, 'apiKey'>>;
   /** Tuning of the task processor (budgets, limits). */
   readonly processor?: Partial<
-    Pick<TaskProcessorDeps, 'contextTokenBudget' | 'maxRateLimitWaits' | 'defaultRateLimitMs' | 'runLimits'>
+    Pick<TaskProcessorDeps, 'contextTokenBudget' | 'maxRateLimitWaits' | 'defaultRateLimitMs' | 'runLimits' | 'execute'>
   >;
   /** @defaultValue prisma/migrations next to the bundle */
   readonly migrationsDir?: string;
@@ -87,7 +87,7 @@ export class Engine {
       queue,
       new ChainState(redis, { ttlSeconds }),
       new ContextAccumulator(redis, { ttlSeconds }),
-      new ChainRepository(prisma),
+      new ChainRepository(prisma, createPool(config.databaseUrl, { max: 4 })),
     );
   }
 
@@ -182,6 +182,7 @@ export class Engine {
     if (this.subscriber) closeRedisClient(this.subscriber);
     for (const client of this.blockingClients) closeRedisClient(client);
     await this.queue.close();
+    await this.repository.close();
     await this.prisma.$disconnect();
     await this.redis.quit().catch(() => undefined);
   }

@@ -15,9 +15,10 @@ import type { GeneratedFile } from '../context/types';
 import { errorMessage } from '../errors';
 import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
 import type { Logger } from '../logger';
-import { currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
+import { addTaskJobs, currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
 import type { ChainRepository } from './chainRepository';
-import type { ChainFinalStatus, ChainState } from './chainState';
+import { ChainMirror } from './chainMirror';
+import type { ChainFinalStatus, ChainState, ReleasedTask } from './chainState';
 
 /** Puts a task's files into the workspace; says why not when it refuses. */
 export interface FileApplier {
@@ -63,12 +64,15 @@ export interface DriveResult {
 
 export class ChainDriver {
   private readonly listeners = new Set<(event: ChainEvent) => void>();
+  private readonly mirror: ChainMirror;
   private stopped = false;
 
   constructor(
     private readonly chainId: string,
     private readonly deps: ChainDriverDeps,
-  ) {}
+  ) {
+    this.mirror = new ChainMirror(chainId, deps.repository, deps.accumulator, deps.logger);
+  }
 
   onEvent(listener: (event: ChainEvent) => void): () => void {
     this.listeners.add(listener);
@@ -88,12 +92,21 @@ export class ChainDriver {
     let finished = await this.reconcile();
     let nextReconcile = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
     while (!finished && !this.stopped) {
-      const reply = await this.deps.blockingRedis.xread('COUNT', 200, 'BLOCK', 1000, 'STREAMS', events, lastId);
+      const reply = await this.deps.blockingRedis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', events, lastId);
+      // Events are handled in order; writing the files of generated tasks (independent of
+      // each other) runs concurrently within a batch.
+      const applying: Promise<boolean>[] = [];
+      const released: ReleasedTask[] = [];
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         lastId = id;
         const event = parseEvent(fields);
-        finished = (await this.handle(event)) || finished;
+        if (event.type === 'task.generated') applying.push(this.applyGenerated(event.taskId ?? '', released));
+        else finished = (await this.handle(event)) || finished;
+        this.emit(event);
       }
+      finished = (await Promise.all(applying)).some(Boolean) || finished;
+      // Everything the batch released goes to the queue in one call.
+      await addTaskJobs(this.deps.queue, this.chainId, released);
       if (!finished && Date.now() >= nextReconcile) {
         finished = await this.reconcile();
         nextReconcile = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
@@ -107,6 +120,7 @@ export class ChainDriver {
   }
 
   private async current(): Promise<DriveResult> {
+    await this.mirror.close();
     const meta = await this.deps.state.meta(this.chainId);
     const details = await this.deps.state.taskDetails(this.chainId);
     const usage = Object.values(details.usage).reduce(addUsage, ZERO_USAGE);
@@ -117,22 +131,15 @@ export class ChainDriver {
     for (const listener of this.listeners) listener(event);
   }
 
-  /** Returns true when the event says the chain has ended. */
+  /** Records an event other than `task.generated`; true when it says the chain has ended. */
   private async handle(event: ChainEvent): Promise<boolean> {
-    this.emit(event);
     const taskId = event.taskId ?? '';
     switch (event.type) {
-      case 'task.generated':
-        return this.applyGenerated(taskId);
       case 'task.started':
-        await this.deps.repository.updateTask(this.chainId, taskId, {
-          status: 'running',
-          attempts: Number(event.data),
-          startedAt: new Date(),
-        });
+        this.mirror.update(taskId, { status: 'running', attempts: Number(event.data), startedAt: new Date() });
         return false;
       case 'task.retrying':
-        await this.deps.repository.updateTask(this.chainId, taskId, { status: 'queued', error: event.data ?? null });
+        this.mirror.update(taskId, { status: 'queued', error: event.data ?? null });
         return false;
       case 'task.failed':
       case 'task.skipped':
@@ -146,56 +153,37 @@ export class ChainDriver {
     }
   }
 
-  /** Applies a generated task's files, then completes it and enqueues what it released. */
-  private async applyGenerated(taskId: string): Promise<boolean> {
-    const { state, accumulator, repository } = this.deps;
-    const meta = await state.meta(this.chainId);
+  /** Applies a generated task's files, then completes it; what it released is added to `released`. */
+  private async applyGenerated(taskId: string, released: ReleasedTask[]): Promise<boolean> {
+    const { state, accumulator } = this.deps;
+    const [meta, result] = await Promise.all([state.meta(this.chainId), accumulator.getResult(this.chainId, taskId)]);
     if (meta?.status === 'cancelling') {
       return (await state.cancelRunning(this.chainId, taskId)) !== undefined;
     }
-    const result = await accumulator.getResult(this.chainId, taskId);
     if (!result) {
       // Only possible if Redis lost the key: fail the task rather than complete it without files.
       return (
         (await state.fail(this.chainId, taskId, 'its result left Redis before its files were written')) !== undefined
       );
     }
-    let applied: AppliedFiles;
+    let applied: AppliedFiles = { ok: true, outcomes: [] };
     try {
-      applied = await this.deps.applier.apply(taskId, result.files);
+      if (result.files.length > 0) applied = await this.deps.applier.apply(taskId, result.files);
     } catch (error) {
       applied = { ok: false, reason: `writing its files failed: ${errorMessage(error)}`, outcomes: [] };
     }
-    await repository.updateTask(this.chainId, taskId, {
-      usage: result.usage,
-      summary: result.summary,
-      output: result,
-      fileOutcomes: applied.outcomes,
-      ...(await this.receivedContext(taskId)),
-    });
+    const record = { usage: result.usage, summary: result.summary, output: result, fileOutcomes: applied.outcomes };
     if (!applied.ok) {
       const finished = await state.fail(this.chainId, taskId, applied.reason);
+      this.mirror.update(taskId, { ...record, status: 'failed', finishedAt: new Date(), error: applied.reason }, true);
       return finished !== undefined;
     }
     const completion = await state.complete(this.chainId, taskId);
     if (completion.noop) return false;
-    await enqueueTasks(
-      this.deps.queue,
-      this.deps.redis,
-      this.chainId,
-      completion.released,
-      this.deps.accumulator.ttlSeconds,
-    );
-    await repository.updateTask(this.chainId, taskId, { status: 'succeeded', finishedAt: new Date(), error: null });
-    for (const released of completion.released) {
-      await repository.updateTask(this.chainId, released, { status: 'queued' });
-    }
+    released.push(...completion.released);
+    this.mirror.update(taskId, { ...record, status: 'succeeded', finishedAt: new Date(), error: null }, true);
+    for (const each of completion.released) this.mirror.update(each.taskId, { status: 'queued' });
     return completion.finished !== undefined;
-  }
-
-  private async receivedContext(taskId: string) {
-    const context = await this.deps.accumulator.getContext(this.chainId, taskId);
-    return context ? { context } : {};
   }
 
   private async recordSettled(taskId: string): Promise<void> {
@@ -205,7 +193,7 @@ export class ChainDriver {
     ]);
     const status = states[taskId];
     if (!status) return;
-    await this.deps.repository.updateTask(this.chainId, taskId, {
+    this.mirror.update(taskId, {
       status,
       finishedAt: new Date(),
       error: details.errors[taskId] ?? null,
@@ -225,15 +213,17 @@ export class ChainDriver {
     const states = await state.states(this.chainId);
     await this.deps.accumulator.refreshTtl(this.chainId, Object.keys(states));
     const lost: string[] = [];
+    const released: ReleasedTask[] = [];
     for (const [taskId, taskState] of Object.entries(states)) {
       if (taskState === 'generated') {
-        if (await this.applyGenerated(taskId)) return true;
+        if (await this.applyGenerated(taskId, released)) return true;
       } else if (taskState === 'queued' || taskState === 'running') {
         const jobId = await currentJobId(redis, this.chainId, taskId);
         const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';
         if (jobState === 'unknown' || jobState === 'completed' || jobState === 'failed') lost.push(taskId);
       }
     }
+    await addTaskJobs(queue, this.chainId, released);
     if (lost.length > 0) {
       this.deps.logger.info(`Chain ${this.chainId}: enqueueing ${lost.join(', ')} again (their jobs were gone).`);
       await enqueueTasks(queue, redis, this.chainId, lost, this.deps.accumulator.ttlSeconds);
@@ -250,6 +240,7 @@ export class ChainDriver {
     for (const [taskId, taskState] of Object.entries(states)) {
       if (taskState !== 'succeeded') await this.recordSettled(taskId);
     }
+    await this.mirror.close();
     await this.deps.repository.updateChain(this.chainId, {
       status,
       usage,

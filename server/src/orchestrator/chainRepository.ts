@@ -3,6 +3,7 @@
  * usage, context and output, and the ledger of files written. Redis runs the chain; this
  * record outlives Redis TTLs, lets `resume` rebuild a lost Redis, and feeds `takoss chains`.
  */
+import type { Pool } from 'pg';
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../db/prisma';
 import type { ContextReceived, TaskResult } from '../context/types';
@@ -102,8 +103,40 @@ function writtenPaths(outcomes: unknown): string[] {
     .map((outcome) => outcome.path);
 }
 
+/** Timestamps arrive as ISO strings in UTC; the columns are TIMESTAMP(3) in UTC, as Prisma writes them. */
+const BATCH_UPDATE_TASKS = `
+UPDATE "ChainTask" AS t SET
+  "status" = COALESCE(u.status::"TaskStatus", t."status"),
+  "attempts" = COALESCE(u.attempts, t."attempts"),
+  "startedAt" = COALESCE(u.started_at AT TIME ZONE 'UTC', t."startedAt"),
+  "finishedAt" = COALESCE(u.finished_at AT TIME ZONE 'UTC', t."finishedAt"),
+  "inputTokens" = COALESCE(u.input_tokens, t."inputTokens"),
+  "outputTokens" = COALESCE(u.output_tokens, t."outputTokens"),
+  "cacheReadTokens" = COALESCE(u.cache_read_tokens, t."cacheReadTokens"),
+  "cacheWriteTokens" = COALESCE(u.cache_write_tokens, t."cacheWriteTokens"),
+  "costUsd" = COALESCE(u.cost_usd, t."costUsd"),
+  "summary" = COALESCE(u.summary, t."summary"),
+  "output" = COALESCE(u.output, t."output"),
+  "context" = COALESCE(u.context, t."context"),
+  "fileOutcomes" = COALESCE(u.file_outcomes, t."fileOutcomes"),
+  "error" = CASE WHEN u.clear_error THEN NULL ELSE COALESCE(u.error, t."error") END
+FROM jsonb_to_recordset($2::jsonb) AS u(
+  task_id text, status text, attempts int, started_at timestamptz, finished_at timestamptz,
+  input_tokens int, output_tokens int, cache_read_tokens int, cache_write_tokens int, cost_usd numeric,
+  summary text, output jsonb, context jsonb, file_outcomes jsonb, error text, clear_error boolean
+)
+WHERE t."chainId" = $1 AND t."taskId" = u.task_id`;
+
 export class ChainRepository implements DurableResults {
-  constructor(private readonly prisma: PrismaClient) {}
+  constructor(
+    private readonly prisma: PrismaClient,
+    /** For the hot batch statement: plain SQL through pg skips Prisma's query compiler on the event loop. */
+    private readonly pool: Pool,
+  ) {}
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
 
   async create(chain: NewChain): Promise<void> {
     await this.prisma.chain.create({
@@ -132,21 +165,34 @@ export class ChainRepository implements DurableResults {
   }
 
   async updateTask(chainId: string, taskId: string, update: TaskUpdate): Promise<void> {
-    await this.prisma.chainTask.update({
-      where: { chainId_taskId: { chainId, taskId } },
-      data: {
-        ...(update.status ? { status: update.status } : {}),
-        ...(update.attempts !== undefined ? { attempts: update.attempts } : {}),
-        ...(update.startedAt ? { startedAt: update.startedAt } : {}),
-        ...(update.finishedAt ? { finishedAt: update.finishedAt } : {}),
-        ...(update.usage ? usageColumns(update.usage) : {}),
-        ...(update.summary !== undefined ? { summary: update.summary } : {}),
-        ...(update.output ? { output: json(update.output) } : {}),
-        ...(update.context ? { context: json(update.context) } : {}),
-        ...(update.fileOutcomes ? { fileOutcomes: json(update.fileOutcomes) } : {}),
-        ...(update.error !== undefined ? { error: update.error } : {}),
-      },
-    });
+    await this.updateTasks(chainId, new Map([[taskId, update]]));
+  }
+
+  /**
+   * Writes many task updates in one statement (the driver batches them off the critical
+   * path). Fields left out keep their value; `error: null` clears the error.
+   */
+  async updateTasks(chainId: string, updates: ReadonlyMap<string, TaskUpdate>): Promise<void> {
+    if (updates.size === 0) return;
+    const rows = [...updates].map(([taskId, update]) => ({
+      task_id: taskId,
+      status: update.status ?? null,
+      attempts: update.attempts ?? null,
+      started_at: update.startedAt?.toISOString() ?? null,
+      finished_at: update.finishedAt?.toISOString() ?? null,
+      input_tokens: update.usage?.inputTokens ?? null,
+      output_tokens: update.usage?.outputTokens ?? null,
+      cache_read_tokens: update.usage?.cacheReadTokens ?? null,
+      cache_write_tokens: update.usage?.cacheWriteTokens ?? null,
+      cost_usd: update.usage?.costUsd ?? null,
+      summary: update.summary ?? null,
+      output: update.output ?? null,
+      context: update.context ?? null,
+      file_outcomes: update.fileOutcomes ?? null,
+      error: update.error ?? null,
+      clear_error: update.error === null,
+    }));
+    await this.pool.query(BATCH_UPDATE_TASKS, [chainId, JSON.stringify(rows)]);
   }
 
   async updateChain(

@@ -177,10 +177,12 @@ return 'committed'`);
 
 /**
  * Marks a generated task succeeded (its files are on disk) and releases the dependents whose
- * last dependency it was. ARGV: taskId, now. Returns {released ids...} with the chain's final
- * status as the last element ('' while the chain goes on), or {'noop'}.
+ * last dependency it was, reserving a job generation for each in KEYS[11] (the jobs hash).
+ * ARGV: taskId, now. Returns {released id, its generation, …} with the chain's final status
+ * as the last element ('' while the chain goes on), or {'noop'}.
  */
 export const COMPLETE_TASK = script(`
+local jobs = KEYS[11]
 local taskId, now = ARGV[1], ARGV[2]
 if redis.call('HGET', states, taskId) ~= 'generated' then return {'noop'} end
 local released = {}
@@ -191,8 +193,11 @@ if not stopping then
     if left <= 0 and redis.call('HGET', states, dependent) == 'waiting' then
       redis.call('HSET', states, dependent, 'queued')
       table.insert(released, dependent)
+      table.insert(released, tostring(redis.call('HINCRBY', jobs, dependent, 1)))
     end
   end
+  local ttl = tonumber(redis.call('HGET', meta, 'ttl') or '')
+  if ttl then redis.call('EXPIRE', jobs, ttl) end
 end
 emit('task.succeeded', taskId, '')
 local finished = settle(taskId, 'succeeded', now)

@@ -50,8 +50,14 @@ export type StartOutcome =
   | { readonly kind: 'notReady' }
   | { readonly kind: 'unknown' };
 
+export interface ReleasedTask {
+  readonly taskId: string;
+  /** Generation of the job to enqueue for it (reserved by the completion). */
+  readonly generation: number;
+}
+
 export interface CompleteOutcome {
-  readonly released: readonly string[];
+  readonly released: readonly ReleasedTask[];
   /** Set when this completion finished the chain. */
   readonly finished?: ChainFinalStatus;
   /** True when the task was not in `generated` (already completed: nothing happened). */
@@ -82,7 +88,7 @@ interface ScriptCommands {
 const SCRIPTS: Record<keyof ScriptCommands, { source: string; keys: number }> = {
   takossStartTask: { source: START_TASK, keys: 10 },
   takossCommitResult: { source: COMMIT_RESULT, keys: 11 },
-  takossCompleteTask: { source: COMPLETE_TASK, keys: 10 },
+  takossCompleteTask: { source: COMPLETE_TASK, keys: 11 },
   takossFailTask: { source: FAIL_TASK, keys: 10 },
   takossRequeueTask: { source: REQUEUE_TASK, keys: 10 },
   takossCancelChain: { source: CANCEL_CHAIN, keys: 10 },
@@ -115,8 +121,12 @@ export interface ChainStateOptions {
   readonly maxHistory?: number;
 }
 
+/** Specs are immutable once created, so workers keep recent ones instead of re-reading them per task. */
+const SPEC_CACHE_SIZE = 100;
+
 export class ChainState {
   private readonly redis: Redis & ScriptCommands;
+  private readonly specs = new Map<string, ChainSpec>();
 
   constructor(
     redis: Redis,
@@ -157,8 +167,14 @@ export class ChainState {
   }
 
   async spec(chainId: string): Promise<ChainSpec | undefined> {
+    const cached = this.specs.get(chainId);
+    if (cached) return cached;
     const raw = await this.redis.get(chainKeys(chainId).spec);
-    return raw === null ? undefined : (JSON.parse(raw) as ChainSpec);
+    if (raw === null) return undefined;
+    const spec = JSON.parse(raw) as ChainSpec;
+    if (this.specs.size >= SPEC_CACHE_SIZE) this.specs.delete(this.specs.keys().next().value!);
+    this.specs.set(chainId, spec);
+    return spec;
   }
 
   async start(chainId: string, taskId: string, runToken: string, estimateUsd: number): Promise<StartOutcome> {
@@ -204,10 +220,15 @@ export class ChainState {
   }
 
   async complete(chainId: string, taskId: string): Promise<CompleteOutcome> {
-    const answer = await this.redis.takossCompleteTask(...scriptKeys(chainKeys(chainId)), taskId, now());
+    const keys = chainKeys(chainId);
+    const answer = await this.redis.takossCompleteTask(...scriptKeys(keys), keys.jobs, taskId, now());
     if (answer[0] === 'noop') return { released: [], noop: true };
     const finished = finalStatus(answer[answer.length - 1]);
-    return { released: answer.slice(0, -1), noop: false, ...(finished ? { finished } : {}) };
+    const released: ReleasedTask[] = [];
+    for (let index = 0; index + 1 < answer.length - 1; index += 2) {
+      released.push({ taskId: answer[index]!, generation: Number(answer[index + 1]) });
+    }
+    return { released, noop: false, ...(finished ? { finished } : {}) };
   }
 
   /** Fails the task (only the run holding `runToken`, when given). Returns the chain's final status if it ended. */

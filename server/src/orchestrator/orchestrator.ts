@@ -10,7 +10,7 @@ import { decompose, type TemplateSummary } from '../decomposer/decomposer';
 import type { TaskGraph } from '../decomposer/taskGraph';
 import type { Engine } from '../engine/engine';
 import { TakossError } from '../errors';
-import type { Usage } from '../llm/usage';
+import { ZERO_USAGE, type Usage } from '../llm/usage';
 import { enqueueTasks } from '../queue/taskQueue';
 import type { ChainFinalStatus, ChainSpec } from './chainState';
 
@@ -48,12 +48,23 @@ export async function createChain(engine: Engine, input: CreateChainInput): Prom
     templates: input.templates ?? [],
     ...(input.signal ? { signal: input.signal } : {}),
   });
+  return startPlannedChain(engine, { ...input, graph: decomposition.graph, planUsage: decomposition.usage });
+}
+
+export interface PlannedChainInput extends Omit<CreateChainInput, 'maxTasks' | 'templates' | 'signal'> {
+  /** A validated graph. */
+  readonly graph: TaskGraph;
+  readonly planUsage?: Usage;
+}
+
+/** Records a chain for a graph that is already validated and enqueues its roots. */
+export async function startPlannedChain(engine: Engine, input: PlannedChainInput): Promise<CreatedChain> {
   const chainId = newChainId();
   const spec: ChainSpec = {
     chainId,
     request: input.request,
     model: input.model,
-    graph: decomposition.graph,
+    graph: input.graph,
     createdAt: new Date().toISOString(),
   };
   await engine.repository.create({
@@ -62,13 +73,14 @@ export async function createChain(engine: Engine, input: CreateChainInput): Prom
     workspace: input.workspace,
     model: input.model,
     concurrency: input.concurrency,
-    graph: decomposition.graph,
+    graph: input.graph,
     ...(input.budgetUsd !== undefined ? { budgetUsd: input.budgetUsd } : {}),
   });
   const roots = await engine.state.create(spec, input.budgetUsd);
-  await recordPlanUsage(engine, chainId, decomposition.usage);
+  const planUsage = input.planUsage ?? ZERO_USAGE;
+  if (input.planUsage) await recordPlanUsage(engine, chainId, input.planUsage);
   await enqueueTasks(engine.queue, engine.redis, chainId, roots, engine.accumulator.ttlSeconds);
-  return { chainId, graph: decomposition.graph, planUsage: decomposition.usage };
+  return { chainId, graph: input.graph, planUsage };
 }
 
 async function recordPlanUsage(engine: Engine, chainId: string, usage: Usage): Promise<void> {

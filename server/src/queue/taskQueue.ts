@@ -81,11 +81,22 @@ export async function enqueueTasks(
   for (const taskId of taskIds) multi.hincrby(jobGenerations(chainId), taskId, 1);
   multi.expire(jobGenerations(chainId), ttlSeconds);
   const replies = (await multi.exec()) ?? [];
-  const jobIds = taskIds.map((taskId, index) => taskJobId(chainId, taskId, Number(replies[index]?.[1] ?? 1)));
+  const jobs = taskIds.map((taskId, index) => ({ taskId, generation: Number(replies[index]?.[1] ?? 1) }));
+  return addTaskJobs(queue, chainId, jobs);
+}
+
+/** Adds jobs whose generations are already reserved (the completion script does that). */
+export async function addTaskJobs(
+  queue: Queue<TaskJobData>,
+  chainId: string,
+  jobs: readonly { taskId: string; generation: number }[],
+): Promise<string[]> {
+  if (jobs.length === 0) return [];
+  const jobIds = jobs.map((job) => taskJobId(chainId, job.taskId, job.generation));
   await queue.addBulk(
-    taskIds.map((taskId, index) => ({
+    jobs.map((job, index) => ({
       name: 'task',
-      data: { chainId, taskId },
+      data: { chainId, taskId: job.taskId },
       opts: { jobId: jobIds[index]! },
     })),
   );

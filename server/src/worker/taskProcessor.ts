@@ -10,7 +10,7 @@ import { UnrecoverableError, WaitingError, Worker, type Job, type Queue } from '
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { renderContext, scopeContext } from '../context/contextScope';
 import type { TaskResult } from '../context/types';
-import { ancestorsOf } from '../decomposer/taskGraph';
+import { ancestorsOf, taskById } from '../decomposer/taskGraph';
 import { TakossError, errorMessage } from '../errors';
 import { ClaudeCallError, type ClaudeClient, type RetryAdvice } from '../llm/claudeClient';
 import { costUsd } from '../llm/pricing';
@@ -47,6 +47,8 @@ export interface TaskProcessorDeps {
   readonly onText?: (chainId: string, taskId: string, delta: string) => void;
   /** Jobs running in this process, by job id (for cancelling a chain's runs). */
   readonly active?: Map<string, TaskJobData>;
+  /** Runs the task's conversation. @defaultValue runTask (Claude); benchmarks pass a no-op. */
+  readonly execute?: typeof runTask;
 }
 
 export type TaskProcessorOutcome = 'committed' | 'stale' | 'skipped' | 'cancelled' | 'budget';
@@ -58,7 +60,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
   return async (job: Job<TaskJobData>, token?: string, signal?: AbortSignal): Promise<TaskProcessorOutcome> => {
     const { chainId, taskId } = job.data;
     const spec = await deps.state.spec(chainId);
-    const task = spec?.graph.tasks.find((each) => each.id === taskId);
+    const task = spec ? taskById(spec.graph, taskId) : undefined;
     if (!spec || !task) {
       throw new UnrecoverableError(
         `Chain ${chainId} has no task "${taskId}" in Redis (expired or lost); resume the chain.`,
@@ -71,16 +73,25 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
     });
-    const started = await deps.state.start(chainId, taskId, runToken, estimate);
+    const { direct, indirect } = ancestorsOf(spec.graph, taskId);
+    // Claim the task and fetch its ancestors' results in the same round trip.
+    const [started, fetched] = await Promise.all([
+      deps.state.start(chainId, taskId, runToken, estimate),
+      deps.accumulator.getResults(chainId, [...direct, ...indirect]),
+    ]);
     if (started.kind === 'cancelled' || started.kind === 'budget') return started.kind;
     if (started.kind !== 'run') return 'skipped';
 
     deps.active?.set(job.id ?? runToken, job.data);
     try {
-      const { direct, indirect } = ancestorsOf(spec.graph, taskId);
-      const results = await loadResults(deps, chainId, [...direct, ...indirect]);
+      const results = await restoreMissing(deps, chainId, [...direct, ...indirect], fetched);
       const scoped = scopeContext(spec.graph, taskId, results, { tokenBudget: deps.contextTokenBudget ?? 60_000 });
-      await deps.accumulator.storeContext(chainId, taskId, scoped.received);
+      // What the task received is for the UI: recorded alongside the call, not before it.
+      const recording = deps.accumulator
+        .storeContext(chainId, taskId, scoped.received)
+        .catch((error: unknown) =>
+          deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
+        );
       const request = buildTaskRequest({
         request: spec.request,
         graph: spec.graph,
@@ -88,7 +99,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         context: renderContext(scoped),
       });
       const onText = deps.onText;
-      const output = await runTask(deps.claude(), {
+      const output = await (deps.execute ?? runTask)(deps.claude(), {
         model: spec.model,
         system: request.system,
         messages: request.messages,
@@ -96,6 +107,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         ...(onText ? { onText: (delta: string) => onText(chainId, taskId, delta) } : {}),
         ...(deps.runLimits ? { limits: deps.runLimits } : {}),
       });
+      await recording;
       const result: TaskResult = {
         taskId,
         title: task.title,
@@ -115,9 +127,13 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
   };
 }
 
-/** Ancestors' results from Redis, falling back to (and restoring from) their durable copies. */
-async function loadResults(deps: TaskProcessorDeps, chainId: string, taskIds: readonly string[]) {
-  const results = await deps.accumulator.getResults(chainId, taskIds);
+/** Fills results missing from Redis from (and back into Redis from) their durable copies. */
+async function restoreMissing(
+  deps: TaskProcessorDeps,
+  chainId: string,
+  taskIds: readonly string[],
+  results: Map<string, TaskResult>,
+): Promise<Map<string, TaskResult>> {
   if (!deps.durable) return results;
   for (const taskId of taskIds.filter((id) => !results.has(id))) {
     const restored = await deps.durable.get(chainId, taskId);

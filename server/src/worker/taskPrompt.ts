@@ -27,12 +27,19 @@ How to work:
   wrote, what they export, and how the tasks after you should use them. That summary is
   handed to the tasks that depend on yours.`;
 
+/** Graphs are immutable and shared by all tasks of a chain: render each plan once. */
+const overviews = new WeakMap<TaskGraph, string>();
+
 function planOverview(request: string, graph: TaskGraph): string {
+  const cached = overviews.get(graph);
+  if (cached !== undefined) return cached;
   const lines = graph.tasks.map((task) => {
     const after = task.dependsOn.length > 0 ? ` (after ${task.dependsOn.join(', ')})` : '';
     return `- ${task.id} [${task.category}] ${task.title}${after}`;
   });
-  return [`The project: ${request}`, '', 'The plan:', ...lines].join('\n');
+  const overview = [`The project: ${request}`, '', 'The plan:', ...lines].join('\n');
+  overviews.set(graph, overview);
+  return overview;
 }
 
 export interface TaskRequestInput {

@@ -1,0 +1,472 @@
+/**
+ * `npm run bench:engine`: the chain engine's figures, each measured side by side with its
+ * baseline in the same run, on the real Redis, PostgreSQL and BullMQ, with Claude simulated
+ * by the local Messages-API fake (its delay is the "model time" of a task).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker, type Job } from 'bullmq';
+import { DEFAULT_CONFIG, type TakossConfig } from '../server/src/config';
+import { renderContext } from '../server/src/context/contextScope';
+import { chainKeys } from '../server/src/context/keys';
+import type { GeneratedFile } from '../server/src/context/types';
+import { validateTaskGraph, type TaskGraph } from '../server/src/decomposer/taskGraph';
+import { Engine, type EngineOptions } from '../server/src/engine/engine';
+import { ZERO_USAGE } from '../server/src/llm/usage';
+import { silentLogger } from '../server/src/logger';
+import { workspaceApplier } from '../server/src/cli/workspaceApplier';
+import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
+import type { TaskJobData } from '../server/src/queue/taskQueue';
+import { writeFileTool } from '../server/src/llm/tools';
+import { buildTaskRequest } from '../server/src/worker/taskPrompt';
+import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScript } from '../test/fixtures/fakeAnthropic';
+import { freshDatabase } from '../test/helpers/database';
+import {
+  criticalPath,
+  edgeCount,
+  fifoSchedule,
+  linearChain,
+  percentile,
+  referenceDag,
+  seededRandom,
+  type BenchTask,
+} from './lib/dag';
+import { startFakeProcess } from './lib/fakeProcess';
+import { report, type Figure } from './lib/report';
+
+const API_KEY = 'sk-ant-bench-0000000000000000';
+const REQUEST = 'Benchmark chain';
+
+interface Context {
+  /** In-process fake, for figures that read what was sent (tokens). */
+  readonly fake: FakeAnthropic;
+  readonly config: TakossConfig;
+  readonly workspace: string;
+}
+
+const envFor = (baseUrl: string): NodeJS.ProcessEnv => ({ ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: baseUrl });
+
+/** Scripts where each task answers with no files after `delayMs` (one call per task). */
+const delays = (tasks: readonly BenchTask[]): FakeAnthropicScript => ({
+  tasks: Object.fromEntries(tasks.map((task) => [task.id, { delayMs: task.delayMs, summary: 'ok' }])),
+});
+
+const toGraph = (tasks: readonly BenchTask[]): TaskGraph =>
+  validateTaskGraph(
+    {
+      tasks: tasks.map((task) => ({
+        id: task.id,
+        title: task.id,
+        description: `Task ${task.id}`,
+        category: 'general',
+        dependsOn: task.dependsOn,
+      })),
+    },
+    { maxTasks: tasks.length },
+  );
+
+async function openEngine(
+  context: Context,
+  concurrency: number,
+  baseUrl: string,
+  extra: Partial<EngineOptions> = {},
+): Promise<Engine> {
+  const engine = await Engine.open({
+    config: { ...context.config, concurrency },
+    env: envFor(baseUrl),
+    logger: silentLogger,
+    queue: { name: `bench-${randomBytes(4).toString('hex')}` },
+    ...extra,
+  });
+  await engine.startWorker(concurrency);
+  return engine;
+}
+
+/**
+ * Runs a planned chain to its end. The makespan runs from the moment its roots are enqueued
+ * (the chain is recorded) to the moment it ends: what the scheduler is responsible for.
+ */
+async function runChain(
+  engine: Engine,
+  context: Context,
+  tasks: readonly BenchTask[],
+): Promise<{ ms: number; chainId: string }> {
+  const created = await startPlannedChain(engine, {
+    request: REQUEST,
+    workspace: context.workspace,
+    model: context.config.model,
+    concurrency: engine.options.config.concurrency,
+    graph: toGraph(tasks),
+  });
+  const result = await engine
+    .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
+    .run();
+  if (result.status !== 'succeeded') throw new Error(`bench chain ended ${result.status}`);
+  const events = await engine.redis.xrange(chainKeys(created.chainId).events, '-', '+');
+  const stamp = (entry: [string, string[]] | undefined) => Number(entry?.[0].split('-')[0]);
+  return { ms: stamp(events[events.length - 1]) - stamp(events[0]), chainId: created.chainId };
+}
+
+/** A few small chains first, so scripts are loaded and code is warm before measuring. */
+async function warmUp(engine: Engine, context: Context): Promise<void> {
+  for (let round = 0; round < 3; round++) await runChain(engine, context, linearChain(5, 0));
+}
+
+/** The same calls with no queue at all: an in-process FIFO scheduler on `slots`. */
+async function runWithoutQueue(engine: Engine, tasks: readonly BenchTask[], slots: number): Promise<number> {
+  const claude = engine.claude();
+  const graph = toGraph(tasks);
+  const done = new Map<string, Promise<void>>();
+  let free = slots;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  const started = performance.now();
+  for (const task of graph.tasks) {
+    done.set(
+      task.id,
+      (async () => {
+        await Promise.all(task.dependsOn.map((id) => done.get(id)!));
+        await slot();
+        try {
+          const request = buildTaskRequest({ request: REQUEST, graph, task, context: 'none' });
+          await claude.stream({
+            model: 'claude-sonnet-5-5',
+            max_tokens: 1000,
+            system: request.system,
+            messages: request.messages,
+            tools: [writeFileTool],
+          });
+        } finally {
+          release();
+        }
+      })(),
+    );
+  }
+  await Promise.all(done.values());
+  return performance.now() - started;
+}
+
+async function measureCallOverhead(engine: Engine): Promise<number> {
+  const graph = toGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]);
+  const request = buildTaskRequest({ request: REQUEST, graph, task: graph.tasks[0]!, context: 'none' });
+  const claude = engine.claude();
+  const times: number[] = [];
+  for (let index = 0; index < 30; index++) {
+    const started = performance.now();
+    await claude.stream({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 1000,
+      system: request.system,
+      messages: request.messages,
+      tools: [writeFileTool],
+    });
+    times.push(performance.now() - started);
+  }
+  return percentile(times.slice(5), 50);
+}
+
+async function makespanFigures(context: Context): Promise<Figure[]> {
+  const dag = referenceDag();
+  const fake = await startFakeProcess({
+    tasks: { ...delays(dag).tasks, ...delays(linearChain(5, 0)).tasks, probe: {} },
+  });
+  const parallel = await openEngine(context, 4, fake.baseUrl);
+  await warmUp(parallel, context);
+  const callMs = await measureCallOverhead(parallel);
+  const duration = (task: BenchTask) => task.delayMs + callMs;
+  const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
+  const takoss = await runChain(parallel, context, dag);
+  const noQueue = await runWithoutQueue(parallel, dag, 4);
+  await parallel.close();
+  const serial = await openEngine(context, 1, fake.baseUrl);
+  const oneAtATime = await runChain(serial, context, dag);
+  await serial.close();
+  await fake.stop();
+  return [
+    {
+      figure: `makespan, ${dag.length}-task DAG (${edgeCount(dag)} edges), concurrency 4`,
+      baseline: `bound ${bound.toFixed(0)} ms (max of critical path, FIFO 4-slot schedule)`,
+      takoss: `${takoss.ms.toFixed(0)} ms`,
+      ratio: takoss.ms / bound,
+      goal: '≤ 1.02',
+      met: takoss.ms / bound <= 1.02,
+      detail: { boundMs: bound, takossMs: takoss.ms, inProcessNoQueueMs: noQueue, callOverheadMs: callMs },
+    },
+    {
+      figure: 'same DAG, one task at a time',
+      baseline: `Takoss at concurrency 4: ${takoss.ms.toFixed(0)} ms`,
+      takoss: `${oneAtATime.ms.toFixed(0)} ms`,
+      ratio: oneAtATime.ms / takoss.ms,
+      goal: 'context: parallel speed-up',
+      met: true,
+      detail: { sequentialMs: oneAtATime.ms },
+    },
+  ];
+}
+
+async function hopFigures(context: Context): Promise<Figure[]> {
+  const hops = 20;
+  const chain = linearChain(hops, 20);
+  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(linearChain(5, 0)).tasks } });
+  const engine = await openEngine(context, 4, fake.baseUrl);
+  await warmUp(engine, context);
+  const takoss = await runChain(engine, context, chain);
+  const direct = await runWithoutQueue(engine, chain, 1);
+  const jobs = (await engine.queue.getJobs(['completed'], 0, 1000)) as Job<TaskJobData>[];
+  const takossLatency = jobs
+    .filter((job) => job.data.chainId === takoss.chainId && job.processedOn !== undefined)
+    .map((job) => job.processedOn! - job.timestamp);
+  await engine.close();
+  await fake.stop();
+  const raw = await rawBullmqLatency();
+  const perHop = (takoss.ms - direct) / hops;
+  return [
+    {
+      figure: `overhead per critical-path hop (${hops}-task chain, 20 ms tasks)`,
+      baseline: `in-process scheduler, no queue: ${(direct / hops).toFixed(1)} ms/hop`,
+      takoss: `${(takoss.ms / hops).toFixed(1)} ms/hop`,
+      ratio: perHop,
+      goal: '≤ 3 ms extra per hop',
+      met: perHop <= 3,
+      detail: { takossMs: takoss.ms, directMs: direct, overheadPerHopMs: perHop },
+    },
+    {
+      figure: 'enqueue → start latency p50 / p99 (ms, BullMQ timestamps)',
+      baseline: `raw BullMQ add → start: ${percentile(raw, 50)} / ${percentile(raw, 99)}`,
+      takoss: `${percentile(takossLatency, 50)} / ${percentile(takossLatency, 99)}`,
+      ratio: percentile(takossLatency, 50),
+      goal: '≤ 2 / ≤ 10',
+      met: percentile(takossLatency, 50) <= 2 && percentile(takossLatency, 99) <= 10,
+      detail: { samples: takossLatency.length },
+    },
+  ];
+}
+
+/** Raw BullMQ: one job at a time to an idle worker, add → processor start. */
+async function rawBullmqLatency(): Promise<number[]> {
+  const name = `raw-${randomBytes(4).toString('hex')}`;
+  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
+  const latencies: number[] = [];
+  let finished: (() => void) | undefined;
+  const worker = new Worker(
+    name,
+    async (job) => {
+      latencies.push(Date.now() - job.timestamp);
+      return Promise.resolve();
+    },
+    { connection, prefix: 'takoss-bench', concurrency: 1 },
+  );
+  worker.on('completed', () => finished?.());
+  await worker.waitUntilReady();
+  for (let index = 0; index < 200; index++) {
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    await queue.add('noop', {}, { removeOnComplete: true });
+    await done;
+  }
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return latencies;
+}
+
+async function throughputFigures(context: Context): Promise<Figure[]> {
+  const layers = 10;
+  const width = 100;
+  const random = seededRandom(7);
+  const tasks: BenchTask[] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    for (let index = 0; index < width; index++) {
+      const dependsOn = layer === 0 ? [] : [`n${layer - 1}-${Math.floor(random() * width)}`];
+      tasks.push({ id: `n${layer}-${index}`, dependsOn, delayMs: 0 });
+    }
+  }
+  const noop = () =>
+    Promise.resolve({
+      files: [] as GeneratedFile[],
+      summary: 'noop',
+      usage: { ...ZERO_USAGE, inputTokens: 10, costUsd: 0.00003 },
+      turns: 1,
+    });
+  const engine = await openEngine(context, 16, context.fake.baseUrl, { processor: { execute: noop } });
+  await warmUp(engine, context);
+  const takoss = await runChain(engine, context, tasks);
+  await engine.close();
+  const raw = await rawBullmqThroughput(tasks.length, 16);
+  const takossRate = tasks.length / (takoss.ms / 1000);
+  return [
+    {
+      figure: `no-op tasks/s through the whole engine (${tasks.length} tasks, ${layers} layers, concurrency 16)`,
+      baseline: `raw BullMQ no-op jobs: ${raw.toFixed(0)}/s`,
+      takoss: `${takossRate.toFixed(0)}/s`,
+      ratio: takossRate / raw,
+      goal: '≥ 2000/s',
+      met: takossRate >= 2000,
+      detail: { takossPerSecond: takossRate, rawPerSecond: raw },
+    },
+  ];
+}
+
+async function rawBullmqThroughput(count: number, concurrency: number): Promise<number> {
+  const name = `raw-${randomBytes(4).toString('hex')}`;
+  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
+  let completed = 0;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const worker = new Worker(name, () => Promise.resolve(), { connection, prefix: 'takoss-bench', concurrency });
+  worker.on('completed', () => {
+    if (++completed === count) finished();
+  });
+  await worker.waitUntilReady();
+  const started = performance.now();
+  await queue.addBulk(
+    Array.from({ length: count }, (_, index) => ({ name: 'noop', data: { index }, opts: { removeOnComplete: true } })),
+  );
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return count / seconds;
+}
+
+/** A 12-task build whose tasks write real-sized files; scoped context against naive chaining. */
+async function tokenFigures(context: Context): Promise<Figure[]> {
+  const ids = [
+    'setup',
+    'types',
+    'db',
+    'store',
+    'api',
+    'auth',
+    'ui-shell',
+    'ui-list',
+    'ui-form',
+    'api-tests',
+    'ui-tests',
+    'readme',
+  ];
+  const deps: Record<string, string[]> = {
+    setup: [],
+    types: ['setup'],
+    db: ['types'],
+    store: ['db'],
+    api: ['store'],
+    auth: ['api'],
+    'ui-shell': ['types'],
+    'ui-list': ['ui-shell'],
+    'ui-form': ['ui-shell'],
+    'api-tests': ['api', 'auth'],
+    'ui-tests': ['ui-list', 'ui-form'],
+    readme: ['api', 'ui-list'],
+  };
+  const firstRequest = context.fake.requests.length;
+  const body = (id: string, n: number) =>
+    `// ${id} part ${n}\n${'export const value = "lorem ipsum dolor sit amet";\n'.repeat(30)}`;
+  context.fake.setScript({
+    tasks: Object.fromEntries(
+      ids.map((id) => [
+        id,
+        { files: [1, 2].map((n) => ({ path: `src/${id}/part${n}.ts`, content: body(id, n) })), summary: `${id} done` },
+      ]),
+    ),
+  });
+  const engine = await openEngine(context, 4, context.fake.baseUrl);
+  const graph = validateTaskGraph({
+    tasks: ids.map((id) => ({ id, title: id, description: `Build ${id}`, category: 'general', dependsOn: deps[id] })),
+  });
+  const created = await startPlannedChain(engine, {
+    request: REQUEST,
+    workspace: context.workspace,
+    model: context.config.model,
+    concurrency: 4,
+    graph,
+  });
+  const result = await engine
+    .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
+    .run();
+  const record = await engine.repository.find(created.chainId);
+  const results = new Map<string, { files: GeneratedFile[]; summary: string; finished: number }>();
+  for (const task of record!.tasks) {
+    const output = await engine.repository.get(created.chainId, task.taskId);
+    results.set(task.taskId, {
+      files: [...(output?.files ?? [])],
+      summary: output?.summary ?? '',
+      finished: task.finishedAt!.getTime(),
+    });
+  }
+  await engine.close();
+
+  let scoped = 0;
+  let naive = 0;
+  for (const request of context.fake.requests.slice(firstRequest).filter((each) => each.kind === 'task')) {
+    const tokens = Math.ceil(JSON.stringify(request.body).length / 4);
+    const messages = request.body.messages as { content: { type: string; text?: string }[] }[];
+    const scopedContext = messages[0]!.content[0]!.text ?? '';
+    const startedAt = record!.tasks.find((task) => task.taskId === request.taskId)!.startedAt!.getTime();
+    const earlier = [...results.entries()].filter(([, each]) => each.finished <= startedAt);
+    const naiveContext = renderContext({
+      received: {
+        tasks: earlier.map(([id, each]) => ({
+          taskId: id,
+          title: id,
+          summary: each.summary,
+          relation: 'direct' as const,
+          files: each.files.map((file) => ({ path: file.path, bytes: file.bytes, included: true })),
+        })),
+        approxTokens: 0,
+      },
+      files: earlier.flatMap(([, each]) => each.files),
+    });
+    scoped += tokens;
+    naive += tokens + Math.ceil((JSON.stringify(naiveContext).length - JSON.stringify(scopedContext).length) / 4);
+  }
+  return [
+    {
+      figure: `input tokens, 12-task build (${result.status})`,
+      baseline: `naive chaining (all earlier output): ${naive}`,
+      takoss: `${scoped} (ancestors only)`,
+      ratio: scoped / naive,
+      goal: '≤ 0.40',
+      met: scoped / naive <= 0.4,
+      detail: { scopedTokens: scoped, naiveTokens: naive },
+    },
+  ];
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const database = freshDatabase('takoss_bench');
+  const fake = await startFakeAnthropic({});
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'takoss-bench-'));
+  const context: Context = { fake, workspace, config: { ...DEFAULT_CONFIG, databaseUrl: database.url } };
+  const figures: Figure[] = [];
+  try {
+    if (!only || only === 'makespan') figures.push(...(await makespanFigures(context)));
+    if (!only || only === 'hops') figures.push(...(await hopFigures(context)));
+    if (!only || only === 'throughput') figures.push(...(await throughputFigures(context)));
+    if (!only || only === 'tokens') figures.push(...(await tokenFigures(context)));
+  } finally {
+    await fake.close();
+    await database.drop();
+    await rm(workspace, { recursive: true, force: true });
+  }
+  report('engine', figures, { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version });
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,102 @@
+/**
+ * The seeded reference DAG of the benchmarks and the schedules it is measured against:
+ * its critical path, and the makespan of an ideal zero-overhead scheduler that starts ready
+ * tasks first-in first-out on N slots (what a queue does). Neither includes any overhead.
+ */
+
+/** mulberry32: small, fast, and the same sequence on every machine. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface BenchTask {
+  readonly id: string;
+  readonly dependsOn: readonly string[];
+  /** Simulated model time of the task's call. */
+  readonly delayMs: number;
+}
+
+/** `count` tasks, each depending on up to `maxDeps` earlier ones, delays in [minMs, maxMs]. */
+export function referenceDag(count = 30, seed = 42, maxDeps = 3, minMs = 50, maxMs = 400): BenchTask[] {
+  const random = seededRandom(seed);
+  const tasks: BenchTask[] = [];
+  for (let index = 0; index < count; index++) {
+    const wanted = index === 0 ? 0 : Math.min(index, Math.floor(random() * (maxDeps + 1)));
+    const deps = new Set<string>();
+    while (deps.size < wanted) deps.add(`t${String(Math.floor(random() * index)).padStart(2, '0')}`);
+    tasks.push({
+      id: `t${String(index).padStart(2, '0')}`,
+      dependsOn: [...deps].sort(),
+      delayMs: Math.round(minMs + random() * (maxMs - minMs)),
+    });
+  }
+  return tasks;
+}
+
+/** A chain of `count` tasks, each depending on the one before. */
+export function linearChain(count: number, delayMs: number): BenchTask[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: `h${String(index).padStart(3, '0')}`,
+    dependsOn: index === 0 ? [] : [`h${String(index - 1).padStart(3, '0')}`],
+    delayMs,
+  }));
+}
+
+export function edgeCount(tasks: readonly BenchTask[]): number {
+  return tasks.reduce((sum, task) => sum + task.dependsOn.length, 0);
+}
+
+/** Length of the longest dependency path, with each task taking `duration(task)`. */
+export function criticalPath(tasks: readonly BenchTask[], duration: (task: BenchTask) => number): number {
+  const finish = new Map<string, number>();
+  for (const task of tasks) {
+    const ready = Math.max(0, ...task.dependsOn.map((id) => finish.get(id) ?? 0));
+    finish.set(task.id, ready + duration(task));
+  }
+  return Math.max(...finish.values());
+}
+
+/** Makespan of first-in-first-out list scheduling on `slots` with no overhead at all. */
+export function fifoSchedule(
+  tasks: readonly BenchTask[],
+  slots: number,
+  duration: (task: BenchTask) => number,
+): number {
+  const pending = new Map(tasks.map((task) => [task.id, task.dependsOn.length]));
+  const dependents = new Map<string, string[]>(tasks.map((task) => [task.id, []]));
+  for (const task of tasks) for (const dep of task.dependsOn) dependents.get(dep)!.push(task.id);
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const ready: string[] = tasks.filter((task) => task.dependsOn.length === 0).map((task) => task.id);
+  const running: { id: string; end: number }[] = [];
+  let now = 0;
+  let done = 0;
+  while (done < tasks.length) {
+    while (running.length < slots && ready.length > 0) {
+      const id = ready.shift()!;
+      running.push({ id, end: now + duration(byId.get(id)!) });
+    }
+    running.sort((a, b) => a.end - b.end);
+    const next = running.shift()!;
+    now = next.end;
+    done++;
+    for (const dependent of dependents.get(next.id)!) {
+      const left = pending.get(dependent)! - 1;
+      pending.set(dependent, left);
+      if (left === 0) ready.push(dependent);
+    }
+  }
+  return now;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
