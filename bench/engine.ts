@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { DEFAULT_CONFIG, type TakossConfig } from '../server/src/config';
 import { renderContext } from '../server/src/context/contextScope';
 import { chainKeys } from '../server/src/context/keys';
@@ -20,8 +19,6 @@ import { silentLogger } from '../server/src/logger';
 import { workspaceApplier } from '../server/src/cli/workspaceApplier';
 import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
 import type { TaskJobData } from '../server/src/queue/taskQueue';
-import { writeFileTool } from '../server/src/llm/tools';
-import { buildTaskRequest } from '../server/src/worker/taskPrompt';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScript } from '../test/fixtures/fakeAnthropic';
 import { freshDatabase } from '../test/helpers/database';
 import {
@@ -35,6 +32,7 @@ import {
   type BenchTask,
 } from './lib/dag';
 import { startFakeProcess } from './lib/fakeProcess';
+import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
 import { report, type Figure } from './lib/report';
 
 const API_KEY = 'sk-ant-bench-0000000000000000';
@@ -115,67 +113,6 @@ async function warmUp(engine: Engine, context: Context): Promise<void> {
   for (let round = 0; round < 3; round++) await runChain(engine, context, linearChain(5, 0));
 }
 
-/** The same calls with no queue at all: an in-process FIFO scheduler on `slots`. */
-async function runWithoutQueue(engine: Engine, tasks: readonly BenchTask[], slots: number): Promise<number> {
-  const claude = engine.claude();
-  const graph = toGraph(tasks);
-  const done = new Map<string, Promise<void>>();
-  let free = slots;
-  const waiting: (() => void)[] = [];
-  const slot = async () => {
-    if (free > 0) free--;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
-  };
-  const started = performance.now();
-  for (const task of graph.tasks) {
-    done.set(
-      task.id,
-      (async () => {
-        await Promise.all(task.dependsOn.map((id) => done.get(id)!));
-        await slot();
-        try {
-          const request = buildTaskRequest({ request: REQUEST, graph, task, context: 'none' });
-          await claude.stream({
-            model: 'claude-sonnet-5-5',
-            max_tokens: 1000,
-            system: request.system,
-            messages: request.messages,
-            tools: [writeFileTool],
-          });
-        } finally {
-          release();
-        }
-      })(),
-    );
-  }
-  await Promise.all(done.values());
-  return performance.now() - started;
-}
-
-async function measureCallOverhead(engine: Engine): Promise<number> {
-  const graph = toGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]);
-  const request = buildTaskRequest({ request: REQUEST, graph, task: graph.tasks[0]!, context: 'none' });
-  const claude = engine.claude();
-  const times: number[] = [];
-  for (let index = 0; index < 30; index++) {
-    const started = performance.now();
-    await claude.stream({
-      model: 'claude-sonnet-5-5',
-      max_tokens: 1000,
-      system: request.system,
-      messages: request.messages,
-      tools: [writeFileTool],
-    });
-    times.push(performance.now() - started);
-  }
-  return percentile(times.slice(5), 50);
-}
-
 async function makespanFigures(context: Context): Promise<Figure[]> {
   const dag = referenceDag();
   const fake = await startFakeProcess({
@@ -183,11 +120,11 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
   });
   const parallel = await openEngine(context, 4, fake.baseUrl);
   await warmUp(parallel, context);
-  const callMs = await measureCallOverhead(parallel);
+  const callMs = await measureCallOverhead(parallel, toGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
   const duration = (task: BenchTask) => task.delayMs + callMs;
   const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
   const takoss = await runChain(parallel, context, dag);
-  const noQueue = await runWithoutQueue(parallel, dag, 4);
+  const noQueue = await runWithoutQueue(parallel, toGraph(dag), 4);
   await parallel.close();
   const serial = await openEngine(context, 1, fake.baseUrl);
   const oneAtATime = await runChain(serial, context, dag);
@@ -222,7 +159,7 @@ async function hopFigures(context: Context): Promise<Figure[]> {
   const engine = await openEngine(context, 4, fake.baseUrl);
   await warmUp(engine, context);
   const takoss = await runChain(engine, context, chain);
-  const direct = await runWithoutQueue(engine, chain, 1);
+  const direct = await runWithoutQueue(engine, toGraph(chain), 1);
   const jobs = (await engine.queue.getJobs(['completed'], 0, 1000)) as Job<TaskJobData>[];
   const takossLatency = jobs
     .filter((job) => job.data.chainId === takoss.chainId && job.processedOn !== undefined)
@@ -251,34 +188,6 @@ async function hopFigures(context: Context): Promise<Figure[]> {
       detail: { samples: takossLatency.length },
     },
   ];
-}
-
-/** Raw BullMQ: one job at a time to an idle worker, add → processor start. */
-async function rawBullmqLatency(): Promise<number[]> {
-  const name = `raw-${randomBytes(4).toString('hex')}`;
-  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
-  const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
-  const latencies: number[] = [];
-  let finished: (() => void) | undefined;
-  const worker = new Worker(
-    name,
-    async (job) => {
-      latencies.push(Date.now() - job.timestamp);
-      return Promise.resolve();
-    },
-    { connection, prefix: 'takoss-bench', concurrency: 1 },
-  );
-  worker.on('completed', () => finished?.());
-  await worker.waitUntilReady();
-  for (let index = 0; index < 200; index++) {
-    const done = new Promise<void>((resolve) => (finished = resolve));
-    await queue.add('noop', {}, { removeOnComplete: true });
-    await done;
-  }
-  await worker.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return latencies;
 }
 
 async function throughputFigures(context: Context): Promise<Figure[]> {
@@ -316,30 +225,6 @@ async function throughputFigures(context: Context): Promise<Figure[]> {
       detail: { takossPerSecond: takossRate, rawPerSecond: raw },
     },
   ];
-}
-
-async function rawBullmqThroughput(count: number, concurrency: number): Promise<number> {
-  const name = `raw-${randomBytes(4).toString('hex')}`;
-  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
-  const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
-  let completed = 0;
-  let finished!: () => void;
-  const done = new Promise<void>((resolve) => (finished = resolve));
-  const worker = new Worker(name, () => Promise.resolve(), { connection, prefix: 'takoss-bench', concurrency });
-  worker.on('completed', () => {
-    if (++completed === count) finished();
-  });
-  await worker.waitUntilReady();
-  const started = performance.now();
-  await queue.addBulk(
-    Array.from({ length: count }, (_, index) => ({ name: 'noop', data: { index }, opts: { removeOnComplete: true } })),
-  );
-  await done;
-  const seconds = (performance.now() - started) / 1000;
-  await worker.close();
-  await queue.obliterate({ force: true });
-  await queue.close();
-  return count / seconds;
 }
 
 /** A 12-task build whose tasks write real-sized files; scoped context against naive chaining. */

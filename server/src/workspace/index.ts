@@ -22,11 +22,11 @@ export {
   type ResolveOptions,
   type ResolvedTarget,
 } from './workspaceGuard';
+export { writeFileAtomic } from './atomicWrite';
 export {
   DEFAULT_WRITE_LIMITS,
   applyChanges,
   planChanges,
-  writeFileAtomic,
   type ApplyResult,
   type ChangePlan,
   type FileChange,

@@ -1,0 +1,127 @@
+/**
+ * The baselines the engine is measured against, in the same run: the same Claude calls
+ * with no queue at all, and raw BullMQ with no-op jobs.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Queue, Worker } from 'bullmq';
+import type { TaskGraph } from '../../server/src/decomposer/taskGraph';
+import type { Engine } from '../../server/src/engine/engine';
+import { writeFileTool } from '../../server/src/llm/tools';
+import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
+import { percentile } from './dag';
+
+const REQUEST = 'Benchmark chain';
+
+/** The same calls with no queue at all: an in-process FIFO scheduler on `slots`. */
+export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: number): Promise<number> {
+  const claude = engine.claude();
+  const done = new Map<string, Promise<void>>();
+  let free = slots;
+  const waiting: (() => void)[] = [];
+  const slot = async () => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  const started = performance.now();
+  for (const task of graph.tasks) {
+    done.set(
+      task.id,
+      (async () => {
+        await Promise.all(task.dependsOn.map((id) => done.get(id)!));
+        await slot();
+        try {
+          const request = buildTaskRequest({ request: REQUEST, graph, task, context: 'none' });
+          await claude.stream({
+            model: 'claude-sonnet-5-5',
+            max_tokens: 1000,
+            system: request.system,
+            messages: request.messages,
+            tools: [writeFileTool],
+          });
+        } finally {
+          release();
+        }
+      })(),
+    );
+  }
+  await Promise.all(done.values());
+  return performance.now() - started;
+}
+
+/** Median time of one Claude call (to the fake, no delay) when nothing else runs. */
+export async function measureCallOverhead(engine: Engine, graph: TaskGraph): Promise<number> {
+  const request = buildTaskRequest({ request: REQUEST, graph, task: graph.tasks[0]!, context: 'none' });
+  const claude = engine.claude();
+  const times: number[] = [];
+  for (let index = 0; index < 30; index++) {
+    const started = performance.now();
+    await claude.stream({
+      model: 'claude-sonnet-5-5',
+      max_tokens: 1000,
+      system: request.system,
+      messages: request.messages,
+      tools: [writeFileTool],
+    });
+    times.push(performance.now() - started);
+  }
+  return percentile(times.slice(5), 50);
+}
+
+/** Raw BullMQ: one job at a time to an idle worker, add → processor start. */
+export async function rawBullmqLatency(): Promise<number[]> {
+  const name = `raw-${randomBytes(4).toString('hex')}`;
+  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
+  const latencies: number[] = [];
+  let finished: (() => void) | undefined;
+  const worker = new Worker(
+    name,
+    async (job) => {
+      latencies.push(Date.now() - job.timestamp);
+      return Promise.resolve();
+    },
+    { connection, prefix: 'takoss-bench', concurrency: 1 },
+  );
+  worker.on('completed', () => finished?.());
+  await worker.waitUntilReady();
+  for (let index = 0; index < 200; index++) {
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    await queue.add('noop', {}, { removeOnComplete: true });
+    await done;
+  }
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return latencies;
+}
+
+/** Raw BullMQ: `count` no-op jobs added at once, processed `concurrency` at a time. */
+export async function rawBullmqThroughput(count: number, concurrency: number): Promise<number> {
+  const name = `raw-${randomBytes(4).toString('hex')}`;
+  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
+  let completed = 0;
+  let finished!: () => void;
+  const done = new Promise<void>((resolve) => (finished = resolve));
+  const worker = new Worker(name, () => Promise.resolve(), { connection, prefix: 'takoss-bench', concurrency });
+  worker.on('completed', () => {
+    if (++completed === count) finished();
+  });
+  await worker.waitUntilReady();
+  const started = performance.now();
+  await queue.addBulk(
+    Array.from({ length: count }, (_, index) => ({ name: 'noop', data: { index }, opts: { removeOnComplete: true } })),
+  );
+  await done;
+  const seconds = (performance.now() - started) / 1000;
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  return count / seconds;
+}
