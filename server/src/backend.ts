@@ -9,8 +9,9 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { ConfigError, resolveConfig, type TakossConfig } from './config';
 import { ServiceUnavailableError, TakossError, errorMessage } from './errors';
-import { applyMigrations, type MigrationPlan } from './db/migrations';
-import { classifyConnectionError, createPool, describeDatabase, ensureDatabase } from './db/postgres';
+import type { MigrationPlan } from './db/migrations';
+import { prepareDatabase } from './db/prepare';
+import { classifyConnectionError, createPool, describeDatabase } from './db/postgres';
 import { apiKeyStatus, postgresStatus, redisStatusFromInfo, statusFromError } from './health';
 import type { Logger } from './logger';
 import type { BackendPhase, HealthReport, ServiceStatus } from './protocol';
@@ -181,24 +182,18 @@ export class Backend {
     const pool = this.pool;
     if (!pool) return statusFromError(config.databaseUrl, new Error('not started'));
     try {
-      this.migrations ??= await this.prepareDatabase(config, pool);
+      this.migrations ??= (
+        await prepareDatabase(config.databaseUrl, pool, {
+          logger: this.options.logger,
+          ...(this.options.migrationsDir ? { migrationsDir: this.options.migrationsDir } : {}),
+        })
+      ).migrations;
       return await postgresStatus(pool, config.databaseUrl, this.migrations);
     } catch (error) {
       const failure =
         error instanceof TakossError ? error : classifyConnectionError(error, describeDatabase(config.databaseUrl));
       return statusFromError(config.databaseUrl, failure);
     }
-  }
-
-  private async prepareDatabase(config: TakossConfig, pool: Pool): Promise<MigrationPlan> {
-    const { created } = await ensureDatabase(config.databaseUrl);
-    if (created) this.options.logger.info(`Created database ${describeDatabase(config.databaseUrl).database}.`);
-    const result = await applyMigrations(pool, this.options.migrationsDir);
-    for (const name of result.newlyApplied) this.options.logger.info(`Applied migration ${name}.`);
-    for (const name of result.unknown) {
-      this.options.logger.warn(`The database has migration ${name}, which this Takoss does not know: upgrade Takoss.`);
-    }
-    return result;
   }
 
   private update(next: HealthReport): void {

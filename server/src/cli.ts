@@ -6,6 +6,18 @@ import { Command, CommanderError } from 'commander';
 import { runBuild, runResume, type CommandContext } from './cli/build';
 import { checkChainId, runChainsCancel, runChainsContext, runChainsList, runChainsShow } from './cli/chains';
 import { formatDoctorReport, runDoctor } from './cli/doctor';
+import {
+  runTemplatesAdd,
+  runTemplatesAnalytics,
+  runTemplatesDiff,
+  runTemplatesExport,
+  runTemplatesImport,
+  runTemplatesLabel,
+  runTemplatesList,
+  runTemplatesRollback,
+  runTemplatesSearch,
+  runTemplatesShow,
+} from './cli/templates';
 import { runWorker } from './cli/worker';
 import { EXIT_CODE, TakossError, errorMessage } from './errors';
 import { createStderrLogger } from './logger';
@@ -72,6 +84,88 @@ function buildProgram(context: CommandContext, setExitCode: (code: number) => vo
     .argument('<id>')
     .description('stop a chain: running Claude calls are aborted, nothing new starts')
     .action(async (id: string) => setExitCode(await runChainsCancel(id, context)));
+
+  const templates = program
+    .command('templates')
+    .description('the prompt template library: versions, search, analytics');
+  templates
+    .command('list')
+    .description('templates with their production version and use count')
+    .option('--category <category>', 'only this category')
+    .option('--json', 'print JSON')
+    .action(async (flags: { category?: string; json?: boolean }) =>
+      setExitCode(await runTemplatesList(flags, context)),
+    );
+  templates
+    .command('search')
+    .argument('<query>', 'words, "phrases", -excluded')
+    .description('ranked full-text search over names, tags, descriptions and texts')
+    .option('--json', 'print JSON')
+    .action(async (query: string, flags: { json?: boolean }) =>
+      setExitCode(await runTemplatesSearch(query, flags, context)),
+    );
+  templates
+    .command('show')
+    .argument('<name>')
+    .description('a template version (production by default), its variables and versions')
+    .option('--version <n>', 'a specific version')
+    .option('--json', 'print JSON')
+    .action(async (name: string, flags: { version?: string; json?: boolean }) =>
+      setExitCode(await runTemplatesShow(name, flags, context)),
+    );
+  templates
+    .command('add')
+    .argument('<file>', 'JSON or YAML: {name, description, category, tags, text, systemPrompt, variables, modelParams}')
+    .description('create a template, or add the file as its next version if it exists')
+    .option('--no-production', 'do not make the new version production')
+    .action(async (file: string, flags: { production?: boolean }) =>
+      setExitCode(await runTemplatesAdd(file, flags, context)),
+    );
+  templates
+    .command('import')
+    .argument('<file>', 'a file made by takoss templates export')
+    .description('import templates; shows what changes and flags invisible or bidi characters')
+    .option('--dry-run', 'show what would change, write nothing')
+    .option('--accept-invisible', 'import even if invisible or bidi characters were found')
+    .action(async (file: string, flags: { dryRun?: boolean; acceptInvisible?: boolean }) =>
+      setExitCode(await runTemplatesImport(file, flags, context)),
+    );
+  templates
+    .command('export')
+    .argument('[file]', 'where to write (default: stdout)')
+    .description('every template with all versions, labels and examples, and the collections, as JSON')
+    .action(async (file: string | undefined) => setExitCode(await runTemplatesExport(file, context)));
+  templates
+    .command('label')
+    .argument('<name>')
+    .argument('<version>')
+    .argument('[label]', 'default: production')
+    .description('point a label (production) at a version; history is untouched')
+    .action(async (name: string, version: string, label: string | undefined) =>
+      setExitCode(await runTemplatesLabel(name, version, label, context)),
+    );
+  templates
+    .command('rollback')
+    .argument('<name>')
+    .description('move production to the version before the current one')
+    .action(async (name: string) => setExitCode(await runTemplatesRollback(name, context)));
+  templates
+    .command('diff')
+    .argument('<name>')
+    .argument('<from>')
+    .argument('<to>')
+    .description('unified diff of two versions')
+    .action(async (name: string, from: string, to: string) =>
+      setExitCode(await runTemplatesDiff(name, from, to, context)),
+    );
+  templates
+    .command('analytics')
+    .argument('<name>')
+    .description('per version: runs, success rate, p50/p95 latency, tokens, cost, retries')
+    .option('--json', 'print JSON')
+    .action(async (name: string, flags: { json?: boolean }) =>
+      setExitCode(await runTemplatesAnalytics(name, flags, context)),
+    );
 
   program
     .command('doctor')

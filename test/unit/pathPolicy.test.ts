@@ -231,6 +231,8 @@ describe('pathPolicy', () => {
       '.envrc',
       'config/.env.local',
       '.env/x',
+      '.env/.env.example',
+      '.env.examples',
       '.github/workflows/ci.yml',
       '.GitHub/Workflows/release.yaml',
       '.github/actions/setup/action.yml',
@@ -256,6 +258,12 @@ describe('pathPolicy', () => {
         assert.deepEqual(isProtectedPath(protectedPath), verdict.protection);
       });
     }
+
+    it('does not protect example environment files, which hold names and no secrets', () => {
+      for (const example of ['.env.example', '.ENV.Example', 'server/.env.sample', 'web/.env.template']) {
+        assert.equal(accepted(example).protection, undefined, example);
+      }
+    });
 
     it('does not protect ordinary files that merely look alike', () => {
       for (const plain of [

@@ -22,8 +22,10 @@ export interface DecomposeOptions {
   readonly model: string;
   readonly maxTasks: number;
   readonly templates: readonly TemplateSummary[];
-  /** Replaces the built-in system prompt (the template library's `decomposer` template). */
+  /** Replaces the built-in system prompt (the template library's `decomposer/plan`). */
   readonly systemPrompt?: string;
+  /** Replaces the built-in user message (the rendered `decomposer/plan` text). */
+  readonly userPrompt?: string;
   readonly signal?: AbortSignal;
   /** @defaultValue 16000 */
   readonly maxTokens?: number;
@@ -57,14 +59,17 @@ Plan like a senior engineer:
 
 Answer only by calling ${SUBMIT_TASK_GRAPH}.`;
 
+/** The list of templates as the planner sees it, one per line. */
+export function describeTemplates(templates: readonly TemplateSummary[]): string {
+  return templates.map((template) => `- ${template.name} [${template.category}]: ${template.description}`).join('\n');
+}
+
 function userPrompt(options: DecomposeOptions): string {
   const templates =
     options.templates.length === 0
       ? 'No prompt templates are available; leave `template` out.'
       : 'Prompt templates you may assign to tasks (set `template` to the name of the best fit, or leave it out):\n' +
-        options.templates
-          .map((template) => `- ${template.name} [${template.category}]: ${template.description}`)
-          .join('\n');
+        describeTemplates(options.templates);
   return [`Request: ${options.request}`, '', templates, '', `Use at most ${options.maxTasks} tasks.`].join('\n');
 }
 
@@ -87,7 +92,7 @@ function checkAnswer(message: Message, maxTasks: number): TaskGraph {
 }
 
 export async function decompose(claude: ClaudeClient, options: DecomposeOptions): Promise<Decomposition> {
-  const messages: MessageParam[] = [{ role: 'user', content: userPrompt(options) }];
+  const messages: MessageParam[] = [{ role: 'user', content: options.userPrompt ?? userPrompt(options) }];
   const call = (conversation: MessageParam[]) =>
     claude.stream(
       {

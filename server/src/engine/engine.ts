@@ -12,14 +12,15 @@ import type { TakossConfig } from '../config';
 import { ContextAccumulator } from '../context/contextAccumulator';
 import { CANCEL_CHANNEL } from '../context/keys';
 import { TakossError, errorMessage } from '../errors';
-import { applyMigrations } from '../db/migrations';
-import { classifyConnectionError, createPool, describeDatabase, ensureDatabase } from '../db/postgres';
+import { prepareDatabase } from '../db/prepare';
+import { classifyConnectionError, createPool, describeDatabase } from '../db/postgres';
 import { createPrismaClient, type PrismaClient } from '../db/prisma';
 import { ClaudeClient, type ClaudeClientOptions } from '../llm/claudeClient';
 import type { Logger } from '../logger';
 import { ChainDriver, type FileApplier } from '../orchestrator/chainDriver';
 import { ChainRepository } from '../orchestrator/chainRepository';
 import { ChainState } from '../orchestrator/chainState';
+import type { TemplateDb } from '../templates/templateStore';
 import {
   DEFAULT_QUEUE_SETTINGS,
   createTaskQueue,
@@ -61,13 +62,24 @@ export class Engine {
     readonly state: ChainState,
     readonly accumulator: ContextAccumulator,
     readonly repository: ChainRepository,
+    /** The template library (Prisma for records, pg for hand-written SQL). */
+    readonly templates: TemplateDb,
   ) {}
 
   /** Connects and prepares everything; throws a TakossError naming the service at fault. */
   static async open(options: EngineOptions): Promise<Engine> {
     const { config } = options;
     await checkRedis(config.redisUrl);
-    await prepareDatabase(config.databaseUrl, options.migrationsDir);
+    const pool = createPool(config.databaseUrl, { max: 4 });
+    try {
+      await prepareDatabase(config.databaseUrl, pool, {
+        logger: options.logger,
+        ...(options.migrationsDir ? { migrationsDir: options.migrationsDir } : {}),
+      });
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error instanceof TakossError ? error : classifyConnectionError(error, describeDatabase(config.databaseUrl));
+    }
     const settings = { ...DEFAULT_QUEUE_SETTINGS, ...queueSettingsFromEnv(options.env), ...options.queue };
     const redis = createRedisClient(config.redisUrl, {
       lazyConnect: false,
@@ -87,7 +99,8 @@ export class Engine {
       queue,
       new ChainState(redis, { ttlSeconds }),
       new ContextAccumulator(redis, { ttlSeconds }),
-      new ChainRepository(prisma, createPool(config.databaseUrl, { max: 4 })),
+      new ChainRepository(prisma, pool),
+      { prisma, pool },
     );
   }
 
@@ -146,6 +159,7 @@ export class Engine {
       accumulator: this.accumulator,
       queue: this.queue,
       repository: this.repository,
+      templates: this.templates,
       applier,
       logger: this.options.logger,
     });
@@ -195,16 +209,4 @@ function connectionFor(url: string, worker = false): ConnectionOptions {
     ([, value]) => value !== undefined,
   );
   return { ...Object.fromEntries(defined), maxRetriesPerRequest: worker ? null : 3, enableOfflineQueue: true };
-}
-
-async function prepareDatabase(databaseUrl: string, migrationsDir?: string): Promise<void> {
-  await ensureDatabase(databaseUrl);
-  const pool = createPool(databaseUrl, { max: 2 });
-  try {
-    await applyMigrations(pool, migrationsDir);
-  } catch (error) {
-    throw error instanceof TakossError ? error : classifyConnectionError(error, describeDatabase(databaseUrl));
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
 }

@@ -18,7 +18,9 @@ import type { Logger } from '../logger';
 import { addTaskJobs, currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
 import type { ChainRepository } from './chainRepository';
 import { ChainMirror } from './chainMirror';
-import type { ChainFinalStatus, ChainState, ReleasedTask } from './chainState';
+import type { TemplateDb } from '../templates/templateStore';
+import type { ExecutionStatus } from '../templates/templateUsage';
+import type { ChainFinalStatus, ChainSpec, ChainState, ReleasedTask } from './chainState';
 
 /** Puts a task's files into the workspace; says why not when it refuses. */
 export interface FileApplier {
@@ -51,6 +53,8 @@ export interface ChainDriverDeps {
   readonly repository: ChainRepository;
   readonly applier: FileApplier;
   readonly logger: Logger;
+  /** Where template executions are recorded. */
+  readonly templates?: TemplateDb;
   /** @defaultValue 5000 */
   readonly reconcileIntervalMs?: number;
 }
@@ -65,13 +69,16 @@ export interface DriveResult {
 export class ChainDriver {
   private readonly listeners = new Set<(event: ChainEvent) => void>();
   private readonly mirror: ChainMirror;
+  /** When each task's current run started, for its execution record. */
+  private readonly startedAt = new Map<string, number>();
+  private spec: ChainSpec | undefined;
   private stopped = false;
 
   constructor(
     private readonly chainId: string,
     private readonly deps: ChainDriverDeps,
   ) {
-    this.mirror = new ChainMirror(chainId, deps.repository, deps.accumulator, deps.logger);
+    this.mirror = new ChainMirror(chainId, deps.repository, deps.accumulator, deps.logger, deps.templates);
   }
 
   onEvent(listener: (event: ChainEvent) => void): () => void {
@@ -86,6 +93,7 @@ export class ChainDriver {
 
   /** Follows the chain until it ends; resolves with its final status and usage. */
   async run(): Promise<DriveResult> {
+    this.spec = await this.deps.state.spec(this.chainId);
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
     let lastId = newest[0]?.[0] ?? '0';
@@ -136,6 +144,7 @@ export class ChainDriver {
     const taskId = event.taskId ?? '';
     switch (event.type) {
       case 'task.started':
+        this.startedAt.set(taskId, Date.now());
         this.mirror.update(taskId, { status: 'running', attempts: Number(event.data), startedAt: new Date() });
         return false;
       case 'task.retrying':
@@ -176,11 +185,13 @@ export class ChainDriver {
     if (!applied.ok) {
       const finished = await state.fail(this.chainId, taskId, applied.reason);
       this.mirror.update(taskId, { ...record, status: 'failed', finishedAt: new Date(), error: applied.reason }, true);
+      this.recordExecution(taskId, 'failed', result.attempt, result.usage, applied.reason);
       return finished !== undefined;
     }
     const completion = await state.complete(this.chainId, taskId);
     if (completion.noop) return false;
     released.push(...completion.released);
+    this.recordExecution(taskId, 'succeeded', result.attempt, result.usage);
     this.mirror.update(taskId, { ...record, status: 'succeeded', finishedAt: new Date(), error: null }, true);
     for (const each of completion.released) this.mirror.update(each.taskId, { status: 'queued' });
     return completion.finished !== undefined;
@@ -193,11 +204,44 @@ export class ChainDriver {
     ]);
     const status = states[taskId];
     if (!status) return;
+    if (status === 'failed' || status === 'cancelled') {
+      this.recordExecution(
+        taskId,
+        status,
+        details.attempts[taskId] ?? 0,
+        details.usage[taskId] ?? ZERO_USAGE,
+        details.errors[taskId],
+      );
+    }
     this.mirror.update(taskId, {
       status,
       finishedAt: new Date(),
       error: details.errors[taskId] ?? null,
       ...(details.usage[taskId] ? { usage: details.usage[taskId] } : {}),
+    });
+  }
+
+  /** Records the use of the task's pinned template version, if it has one and ever ran. */
+  private recordExecution(
+    taskId: string,
+    status: ExecutionStatus,
+    attempts: number,
+    usage: Usage,
+    error?: string,
+  ): void {
+    const template = this.spec?.templates?.[taskId];
+    if (!template || attempts === 0) return;
+    const started = this.startedAt.get(taskId);
+    this.mirror.recordExecution({
+      templateVersionId: template.versionId,
+      chainId: this.chainId,
+      taskId,
+      model: this.spec?.model ?? 'unknown',
+      status,
+      attempts,
+      executionTimeMs: started === undefined ? 0 : Date.now() - started,
+      usage,
+      ...(error ? { error } : {}),
     });
   }
 

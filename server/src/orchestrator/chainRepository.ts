@@ -10,7 +10,7 @@ import type { ContextReceived, TaskResult } from '../context/types';
 import type { TaskGraph } from '../decomposer/taskGraph';
 import type { Usage } from '../llm/usage';
 import type { DurableResults } from '../worker/taskProcessor';
-import type { ChainFinalStatus, TaskState } from './chainState';
+import type { ChainFinalStatus, TaskState, TaskTemplateUse } from './chainState';
 
 export type ChainRecordStatus = 'queued' | 'running' | ChainFinalStatus;
 
@@ -22,6 +22,7 @@ export interface NewChain {
   readonly concurrency: number;
   readonly budgetUsd?: number;
   readonly graph: TaskGraph;
+  readonly templates?: Readonly<Record<string, TaskTemplateUse>>;
 }
 
 export interface TaskUpdate {
@@ -62,6 +63,7 @@ export interface ChainRecord {
   readonly concurrency: number;
   readonly budgetUsd: number | null;
   readonly graph: TaskGraph;
+  readonly templates: Readonly<Record<string, TaskTemplateUse>> | null;
   readonly usage: Usage;
   readonly error: string | null;
   readonly createdAt: Date;
@@ -148,6 +150,7 @@ export class ChainRepository implements DurableResults {
         concurrency: chain.concurrency,
         budgetUsd: chain.budgetUsd ?? null,
         graph: json(chain.graph),
+        ...(chain.templates ? { templates: json(chain.templates) } : {}),
         tasks: {
           create: chain.graph.tasks.map((task, position) => ({
             taskId: task.id,
@@ -233,6 +236,7 @@ export class ChainRepository implements DurableResults {
       concurrency: row.concurrency,
       budgetUsd: row.budgetUsd === null ? null : Number(row.budgetUsd),
       graph: row.graph as unknown as TaskGraph,
+      templates: row.templates as Record<string, TaskTemplateUse> | null,
       usage: usageOf(row),
       error: row.error,
       createdAt: row.createdAt,
@@ -254,7 +258,7 @@ export class ChainRepository implements DurableResults {
     };
   }
 
-  async list(limit = 20): Promise<Omit<ChainRecord, 'tasks' | 'graph'>[]> {
+  async list(limit = 20): Promise<Omit<ChainRecord, 'tasks' | 'graph' | 'templates'>[]> {
     const rows = await this.prisma.chain.findMany({ orderBy: { createdAt: 'desc' }, take: limit });
     return rows.map((row) => ({
       chainId: row.id,

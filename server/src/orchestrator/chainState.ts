@@ -34,12 +34,23 @@ export type ChainFinalStatus = (typeof CHAIN_FINAL_STATUSES)[number];
 export type ChainStatus = 'queued' | 'running' | 'cancelling' | ChainFinalStatus;
 
 /** What a worker needs to run any task of the chain; stored once per chain. */
+/** The template version a task uses, pinned when the chain is created (resume uses the same). */
+export interface TaskTemplateUse {
+  readonly name: string;
+  readonly version: number;
+  readonly versionId: string;
+  /** The rendered template text, added to the task's instructions. */
+  readonly instructions: string;
+}
+
 export interface ChainSpec {
   readonly chainId: string;
   readonly request: string;
   readonly model: string;
   readonly graph: TaskGraph;
   readonly createdAt: string;
+  /** By task id, for tasks whose template was found. */
+  readonly templates?: Readonly<Record<string, TaskTemplateUse>>;
 }
 
 export type StartOutcome =

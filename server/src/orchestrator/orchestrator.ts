@@ -6,13 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { chainKeys } from '../context/keys';
 import type { TaskResult } from '../context/types';
-import { decompose, type TemplateSummary } from '../decomposer/decomposer';
+import { decompose } from '../decomposer/decomposer';
 import type { TaskGraph } from '../decomposer/taskGraph';
 import type { Engine } from '../engine/engine';
 import { TakossError } from '../errors';
 import { ZERO_USAGE, type Usage } from '../llm/usage';
 import { enqueueTasks } from '../queue/taskQueue';
-import type { ChainFinalStatus, ChainSpec } from './chainState';
+import { getCollection } from '../templates/templateCollections';
+import { recordTemplateUsage } from '../templates/templateUsage';
+import type { ChainFinalStatus, ChainSpec, TaskTemplateUse } from './chainState';
+import { assignableTemplates, plannerPrompt, resolveTaskTemplates } from './templateSelection';
 
 /** Sortable by time, unique, and free of ':' (BullMQ job ids) and of anything a path may not hold. */
 export function newChainId(now = new Date()): string {
@@ -27,7 +30,8 @@ export interface CreateChainInput {
   readonly concurrency: number;
   readonly maxTasks: number;
   readonly budgetUsd?: number;
-  readonly templates?: readonly TemplateSummary[];
+  /** Offer the planner only this collection's templates. */
+  readonly collection?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -41,20 +45,49 @@ export interface CreatedChain {
 export const PLAN_USAGE_FIELD = '_plan';
 
 export async function createChain(engine: Engine, input: CreateChainInput): Promise<CreatedChain> {
+  const { templates: db } = engine;
+  const logger = engine.options.logger;
+  const members = input.collection ? (await getCollection(db, input.collection)).templates : undefined;
+  const templates = await assignableTemplates(db, members);
+  const planner = await plannerPrompt(db, input.request, templates, input.maxTasks, logger);
+  const started = Date.now();
   const decomposition = await decompose(engine.claude(), {
     request: input.request,
     model: input.model,
     maxTasks: input.maxTasks,
-    templates: input.templates ?? [],
+    templates,
+    ...(planner.systemPrompt ? { systemPrompt: planner.systemPrompt } : {}),
+    ...(planner.userPrompt ? { userPrompt: planner.userPrompt } : {}),
     ...(input.signal ? { signal: input.signal } : {}),
   });
-  return startPlannedChain(engine, { ...input, graph: decomposition.graph, planUsage: decomposition.usage });
+  const taskTemplates = await resolveTaskTemplates(db, input.request, decomposition.graph, logger);
+  const created = await startPlannedChain(engine, {
+    ...input,
+    graph: decomposition.graph,
+    planUsage: decomposition.usage,
+    templates: taskTemplates,
+  });
+  if (planner.template) {
+    await recordTemplateUsage(db, {
+      templateVersionId: planner.template.id,
+      chainId: created.chainId,
+      taskId: PLAN_USAGE_FIELD,
+      model: input.model,
+      status: 'succeeded',
+      attempts: decomposition.calls,
+      executionTimeMs: Date.now() - started,
+      usage: decomposition.usage,
+    });
+  }
+  return created;
 }
 
-export interface PlannedChainInput extends Omit<CreateChainInput, 'maxTasks' | 'templates' | 'signal'> {
+export interface PlannedChainInput extends Omit<CreateChainInput, 'maxTasks' | 'collection' | 'signal'> {
   /** A validated graph. */
   readonly graph: TaskGraph;
   readonly planUsage?: Usage;
+  /** Template versions pinned for the tasks, by task id. */
+  readonly templates?: Readonly<Record<string, TaskTemplateUse>>;
 }
 
 /** Records a chain for a graph that is already validated and enqueues its roots. */
@@ -66,6 +99,7 @@ export async function startPlannedChain(engine: Engine, input: PlannedChainInput
     model: input.model,
     graph: input.graph,
     createdAt: new Date().toISOString(),
+    ...(input.templates ? { templates: input.templates } : {}),
   };
   await engine.repository.create({
     chainId,
@@ -75,6 +109,7 @@ export async function startPlannedChain(engine: Engine, input: PlannedChainInput
     concurrency: input.concurrency,
     graph: input.graph,
     ...(input.budgetUsd !== undefined ? { budgetUsd: input.budgetUsd } : {}),
+    ...(input.templates ? { templates: input.templates } : {}),
   });
   const roots = await engine.state.create(spec, input.budgetUsd);
   const planUsage = input.planUsage ?? ZERO_USAGE;
@@ -119,6 +154,7 @@ export async function prepareResume(engine: Engine, chainId: string): Promise<{ 
     model: record.model,
     graph: record.graph,
     createdAt: record.createdAt.toISOString(),
+    ...(record.templates ? { templates: record.templates } : {}),
   };
   await engine.state.create(spec, record.budgetUsd ?? undefined);
   // Fresh state has roots queued and the rest waiting on all their dependencies; restored

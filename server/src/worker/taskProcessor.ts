@@ -92,11 +92,13 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         .catch((error: unknown) =>
           deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
         );
+      const instructions = spec.templates?.[taskId]?.instructions;
       const request = buildTaskRequest({
         request: spec.request,
         graph: spec.graph,
         task,
         context: renderContext(scoped),
+        ...(instructions ? { instructions } : {}),
       });
       const onText = deps.onText;
       const output = await (deps.execute ?? runTask)(deps.claude(), {

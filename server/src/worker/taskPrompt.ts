@@ -48,7 +48,7 @@ export interface TaskRequestInput {
   readonly task: TaskSpec;
   /** The rendered context from the task's ancestors. */
   readonly context: string;
-  /** Extra instructions for this kind of task (a template's text), if any. */
+  /** The task's rendered template, which includes its description; without one, the description alone. */
   readonly instructions?: string;
 }
 
@@ -59,13 +59,14 @@ export interface TaskRequest {
 
 export function buildTaskRequest(input: TaskRequestInput): TaskRequest {
   const { task } = input;
+  // A template's text already carries the description (task_description is required), so
+  // with a template the description is not repeated.
   const taskText = [
     `Task ID: ${task.id}`,
     `Title: ${task.title}`,
     `Category: ${task.category}`,
     '',
-    task.description,
-    ...(input.instructions ? ['', input.instructions] : []),
+    input.instructions ?? task.description,
   ].join('\n');
   return {
     system: [

@@ -5,6 +5,7 @@
  * name that means different files on different systems is a way around the other rules.
  * Containment on the real disk is `workspaceGuard`'s job.
  */
+import { hex, isInvisible } from '../text/unicode';
 
 export interface PathLimits {
   /**
@@ -44,21 +45,6 @@ export type PathVerdict =
       protection?: Protection;
     }
   | { ok: false; reason: string };
-
-// Characters that render as nothing or reorder text: a name that looks like another name.
-// The spec's list, plus U+061C (Arabic letter mark, a bidi control), U+2028/U+2029 (line
-// breaks), U+206A–U+206F (deprecated format characters, ignored by HFS+ like ZWJ, which is how
-// `.g\u200Cit` once reached `.git`) and U+FFF9–U+FFFB (interlinear annotation controls).
-const INVISIBLE_RANGES: readonly (readonly [number, number])[] = [
-  [0x00ad, 0x00ad],
-  [0x061c, 0x061c],
-  [0x180e, 0x180e],
-  [0x200b, 0x200f],
-  [0x2028, 0x202e],
-  [0x2060, 0x206f],
-  [0xfeff, 0xfeff],
-  [0xfff9, 0xfffb],
-];
 
 // Device names on Windows, whatever the extension (`CON.txt` opens the console).
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|conin\$|conout\$|clock\$|com[1-9¹²³]|lpt[1-9¹²³])$/i;
@@ -101,6 +87,8 @@ const PROTECTED_FILES: ReadonlyMap<string, string> = new Map([
 ]);
 
 const ENV_REASON = 'environment files (.env*) hold secrets, and .envrc runs in the shell';
+// Checked-in examples of the variables a project needs, without values: what a new project should have.
+const ENV_TEMPLATES: ReadonlySet<string> = new Set(['.env.example', '.env.sample', '.env.template']);
 
 /**
  * A path string as it can be shown in a message: control and invisible characters are written
@@ -211,7 +199,10 @@ function protectionReason(segments: readonly string[]): string | undefined {
   }
   const first = segments[0] ?? '';
   const basename = segments[segments.length - 1] ?? '';
-  if (first.startsWith('.env') || basename.startsWith('.env')) return ENV_REASON;
+  // An example file is fine where it stands; inside a `.env*` folder it is not an example.
+  const envExample =
+    ENV_TEMPLATES.has(basename) && !segments.slice(0, -1).some((segment) => segment.startsWith('.env'));
+  if ((first.startsWith('.env') || basename.startsWith('.env')) && !envExample) return ENV_REASON;
   return PROTECTED_FILES.get(basename);
 }
 
@@ -233,14 +224,6 @@ function isControl(code: number): boolean {
 
 function isSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdfff;
-}
-
-function isInvisible(code: number): boolean {
-  return INVISIBLE_RANGES.some(([low, high]) => code >= low && code <= high);
-}
-
-function hex(code: number): string {
-  return code.toString(16).toUpperCase().padStart(4, '0');
 }
 
 function describeType(input: unknown): string {
