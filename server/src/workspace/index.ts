@@ -25,14 +25,18 @@ export {
 export { writeFileAtomic } from './atomicWrite';
 export {
   DEFAULT_WRITE_LIMITS,
-  applyChanges,
   planChanges,
+  reviewChanges,
   type ApplyResult,
   type ChangePlan,
   type FileChange,
   type FileOutcome,
   type PlannedChange,
+  type Review,
+  type ReviewedChange,
+  type ReviewedWrite,
   type WriteLedger,
   type WriteLimits,
   type WriteOptions,
-} from './fileWriter';
+} from './fileReview';
+export { applyChanges } from './fileWriter';
