@@ -1,5 +1,10 @@
-import { useEffect, useState } from 'react';
-import { ExtensionMessage, WebviewMessage, type ExtensionToWebviewMessage, type GraphSnapshot } from './protocol';
+import { useCallback, useEffect, useState } from 'react';
+import { ChainHeader } from './ChainHeader';
+import { TaskGraph } from './graph/TaskGraph';
+import { Legend } from './Legend';
+import { ExtensionMessage, WebviewMessage, type ChainSnapshot } from './protocol';
+import { readExtensionMessage } from './readExtensionMessage';
+import { TaskPanel } from './TaskPanel';
 import type { Messenger } from './vscodeApi';
 
 export interface AppProps {
@@ -8,32 +13,67 @@ export interface AppProps {
   readonly events: Pick<Window, 'addEventListener' | 'removeEventListener'>;
 }
 
-/** Keeps the newest snapshot (a hidden webview may receive them out of order). */
+interface Versioned {
+  readonly version: number;
+  readonly chain: ChainSnapshot;
+}
+
+/** Streamed text per task, for one chain. */
+interface Outputs {
+  readonly chainId: string;
+  readonly byTask: ReadonlyMap<string, string>;
+}
+
 export function App({ messenger, events }: AppProps) {
-  const [snapshot, setSnapshot] = useState<GraphSnapshot | undefined>();
+  const [snapshot, setSnapshot] = useState<Versioned | undefined>();
+  const [outputs, setOutputs] = useState<Outputs | undefined>();
+  const [selectedTaskId, setSelectedTaskId] = useState<string | undefined>();
 
   useEffect(() => {
-    const onMessage = (event: MessageEvent<ExtensionToWebviewMessage>) => {
-      const message = event.data;
-      if (message?.type !== ExtensionMessage.snapshot) return;
-      setSnapshot((current) => (current && current.version >= message.snapshot.version ? current : message.snapshot));
+    const onMessage = (event: Event) => {
+      const message = readExtensionMessage(event);
+      if (message?.type === ExtensionMessage.snapshot) {
+        const { version, chain } = message;
+        // A hidden webview may get snapshots out of order: only a newer one replaces the current.
+        setSnapshot((current) => (current && current.version >= version ? current : { version, chain }));
+      } else if (message?.type === ExtensionMessage.taskOutput) {
+        const { chainId, taskId, text } = message;
+        setOutputs((current) => {
+          const byTask = new Map(current?.chainId === chainId ? current.byTask : undefined);
+          byTask.set(taskId, text);
+          return { chainId, byTask };
+        });
+      }
     };
-    events.addEventListener('message', onMessage as EventListener);
+    events.addEventListener('message', onMessage);
     messenger.post({ type: WebviewMessage.ready });
-    return () => events.removeEventListener('message', onMessage as EventListener);
+    return () => events.removeEventListener('message', onMessage);
   }, [messenger, events]);
 
-  if (!snapshot) return <p className="empty">Waiting for a chain…</p>;
+  const onClose = useCallback(() => setSelectedTaskId(undefined), []);
+
+  if (!snapshot) {
+    return (
+      <p className="waiting" role="status">
+        Waiting for a chain…
+      </p>
+    );
+  }
+
+  const { chain } = snapshot;
+  const selected = chain.tasks.find((task) => task.id === selectedTaskId);
+  const output = outputs?.chainId === chain.chainId && selected ? outputs.byTask.get(selected.id) : undefined;
+
   return (
-    <main>
-      <h1>{snapshot.request}</h1>
-      <ul aria-label="Tasks">
-        {snapshot.tasks.map((task) => (
-          <li key={task.id} data-testid={`task-${task.id}`} data-status={task.status}>
-            <span className="status">{task.status}</span> {task.title}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      <ChainHeader chain={chain} />
+      <Legend />
+      <main className="workspace">
+        <TaskGraph tasks={chain.tasks} selectedTaskId={selected?.id} onSelect={setSelectedTaskId} />
+        {selected && (
+          <TaskPanel chain={chain} task={selected} output={output} messenger={messenger} onClose={onClose} />
+        )}
+      </main>
+    </div>
   );
 }

@@ -1,44 +1,46 @@
 /**
- * The extension ↔ task-graph webview protocol (postMessage). Message names live here once;
- * the extension validates every message from the webview with `parseWebviewMessage`, since
- * a webview is untrusted content as far as the extension is concerned.
+ * The extension ↔ task-graph webview protocol (postMessage). Message names live here once.
+ * The extension validates every message from the webview with `parseWebviewMessage`: a
+ * webview is untrusted content as far as the extension is concerned.
  */
 import * as z from 'zod/mini';
+import type { ChainSnapshot } from '../../server/src/chainSnapshot';
+
+export type { ChainSnapshot, TaskSnapshot } from '../../server/src/chainSnapshot';
 
 export const WebviewMessage = {
   /** The webview is listening; the extension answers with the newest snapshot. */
   ready: 'ready',
+  /** Open one of a task's files in an editor. */
+  openFile: 'openFile',
+  /** Run a failed, skipped or cancelled task again. */
+  retryTask: 'retryTask',
+  /** Stop the chain. */
+  cancelChain: 'cancelChain',
+  /** Show the chain's context (the accumulator's content), optionally at one task. */
+  inspectContext: 'inspectContext',
 } as const;
 
 export const ExtensionMessage = {
-  /** The whole graph, replacing any earlier one with a smaller version number. */
+  /** The whole chain, replacing any earlier snapshot with a smaller version number. */
   snapshot: 'snapshot',
+  /** The text a running task has streamed so far (replaces the earlier text of that task). */
+  taskOutput: 'taskOutput',
 } as const;
 
-export const TASK_STATUSES = ['waiting', 'queued', 'running', 'succeeded', 'failed', 'cancelled', 'skipped'] as const;
-export type TaskStatus = (typeof TASK_STATUSES)[number];
+export type ExtensionToWebviewMessage =
+  | { readonly type: typeof ExtensionMessage.snapshot; readonly version: number; readonly chain: ChainSnapshot }
+  | { readonly type: typeof ExtensionMessage.taskOutput; readonly chainId: string; readonly taskId: string; readonly text: string };
 
-export interface TaskNodeSnapshot {
-  readonly id: string;
-  readonly title: string;
-  readonly status: TaskStatus;
-  readonly dependsOn: readonly string[];
-}
+const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/));
 
-export interface GraphSnapshot {
-  /** Increases with every snapshot of a chain; older ones are ignored. */
-  readonly version: number;
-  readonly chainId: string;
-  readonly request: string;
-  readonly tasks: readonly TaskNodeSnapshot[];
-}
-
-export type ExtensionToWebviewMessage = {
-  readonly type: typeof ExtensionMessage.snapshot;
-  readonly snapshot: GraphSnapshot;
-};
-
-const webviewMessageSchema = z.discriminatedUnion('type', [z.object({ type: z.literal(WebviewMessage.ready) })]);
+const webviewMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal(WebviewMessage.ready) }),
+  z.object({ type: z.literal(WebviewMessage.openFile), chainId: id, taskId: id, path: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+  z.object({ type: z.literal(WebviewMessage.retryTask), chainId: id, taskId: id }),
+  z.object({ type: z.literal(WebviewMessage.cancelChain), chainId: id }),
+  z.object({ type: z.literal(WebviewMessage.inspectContext), chainId: id, taskId: z.optional(id) }),
+]);
 
 export type WebviewToExtensionMessage = z.infer<typeof webviewMessageSchema>;
 

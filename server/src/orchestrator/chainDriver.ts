@@ -181,7 +181,14 @@ export class ChainDriver {
     } catch (error) {
       applied = { ok: false, reason: `writing its files failed: ${errorMessage(error)}`, outcomes: [] };
     }
-    const record = { usage: result.usage, summary: result.summary, output: result, fileOutcomes: applied.outcomes };
+    const record = {
+      usage: result.usage,
+      summary: result.summary,
+      output: result,
+      fileOutcomes: applied.outcomes,
+      // The started event may predate this driver (it was started after the run began).
+      attempts: result.attempt,
+    };
     if (!applied.ok) {
       const finished = await state.fail(this.chainId, taskId, applied.reason);
       this.mirror.update(taskId, { ...record, status: 'failed', finishedAt: new Date(), error: applied.reason }, true);
@@ -216,6 +223,7 @@ export class ChainDriver {
     this.mirror.update(taskId, {
       status,
       finishedAt: new Date(),
+      attempts: details.attempts[taskId] ?? 0,
       error: details.errors[taskId] ?? null,
       ...(details.usage[taskId] ? { usage: details.usage[taskId] } : {}),
     });

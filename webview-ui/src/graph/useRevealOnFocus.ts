@@ -1,0 +1,24 @@
+import { useCallback, type FocusEvent } from 'react';
+import { useReactFlow, useStoreApi } from '@xyflow/react';
+
+/**
+ * Pans a node into view when it gets keyboard focus: with 300 tasks most nodes are off screen,
+ * and tabbing to one the user cannot see is useless. (React Flow does this for its own focusable
+ * wrapper, which the graph turns off in favour of the node's button.)
+ */
+export function useRevealOnFocus(center: { x: number; y: number }): (event: FocusEvent<HTMLElement>) => void {
+  const store = useStoreApi();
+  const { setCenter } = useReactFlow();
+  return useCallback(
+    (event: FocusEvent<HTMLElement>) => {
+      if (!event.currentTarget.matches(':focus-visible')) return;
+      const { transform, width, height } = store.getState();
+      const [panX, panY, zoom] = transform;
+      const screenX = center.x * zoom + panX;
+      const screenY = center.y * zoom + panY;
+      if (screenX >= 0 && screenX <= width && screenY >= 0 && screenY <= height) return;
+      void setCenter(center.x, center.y, { zoom, duration: 200 });
+    },
+    [store, setCenter, center.x, center.y],
+  );
+}
