@@ -7,7 +7,18 @@ import { z } from 'zod';
 import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
 import { Backend } from './backend';
 import { createLogger, type LogLevel, type Logger } from './logger';
-import { HealthDidChangeNotification, HealthRequest, type BackendInitializationOptions } from './protocol';
+import {
+  ApplyFilesRequest,
+  ChainDidChangeNotification,
+  ChainsDidChangeNotification,
+  HealthDidChangeNotification,
+  HealthRequest,
+  TaskOutputNotification,
+  TemplatesDidChangeNotification,
+  type BackendInitializationOptions,
+} from './protocol';
+import { registerHandlers } from './service/handlers';
+import { TakossSession, type SessionNotifier } from './service/session';
 import { VERSION } from './version';
 
 const initializationOptionsSchema = z
@@ -29,6 +40,16 @@ export function runLanguageServer(): void {
   const connection = createConnection(ProposedFeatures.all);
   const logger = connectionLogger(connection);
   let backend: Backend | undefined;
+  let session: TakossSession | undefined;
+  const notify: SessionNotifier = {
+    chainDidChange: (version, chain) =>
+      void connection.sendNotification(ChainDidChangeNotification, { version, chain }),
+    chainsDidChange: (chainId) => void connection.sendNotification(ChainsDidChangeNotification, { chainId }),
+    taskOutput: (chainId, taskId, text) =>
+      void connection.sendNotification(TaskOutputNotification, { chainId, taskId, text }),
+    templatesDidChange: (name) =>
+      void connection.sendNotification(TemplatesDidChangeNotification, name ? { name } : {}),
+  };
 
   connection.onInitialize((params) => {
     const parsed = initializationOptionsSchema.safeParse(params.initializationOptions);
@@ -38,6 +59,15 @@ export function runLanguageServer(): void {
     backend.onDidChangeHealth((report) => {
       void connection.sendNotification(HealthDidChangeNotification, report);
     });
+    session = new TakossSession({
+      backend,
+      settings: options.settings,
+      env: process.env,
+      logger,
+      notify,
+      applyFiles: (files) => connection.sendRequest(ApplyFilesRequest, files),
+    });
+    registerHandlers(connection, session, notify, logger);
     return { capabilities: {}, serverInfo: { name: 'takoss', version: VERSION } };
   });
 
@@ -53,6 +83,8 @@ export function runLanguageServer(): void {
 
   connection.onShutdown(async () => {
     logger.info('Shutting down.');
+    // Running Claude calls are aborted and their tasks go back to the queue for the next start.
+    await session?.dispose();
     await backend?.dispose();
   });
 

@@ -133,6 +133,31 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     assert.match(errors.d ?? '', /depends on b/);
   });
 
+  it('retries a failed task on request: it runs again, its skipped dependents wait again, the chain goes on', async () => {
+    await create();
+    await run('a');
+    await run('c');
+    await run('e');
+    const token = randomUUID();
+    await state.start(chainId, 'b', token, 0);
+    assert.equal(await state.fail(chainId, 'b', 'Claude refused', token), 'partial');
+    assert.equal((await state.states(chainId)).d, 'skipped');
+
+    const retried = await state.retry(chainId, 'b');
+    assert.equal(retried.kind, 'queued');
+    assert.equal(retried.kind === 'queued' && retried.job.taskId, 'b');
+    const states = await state.states(chainId);
+    assert.equal(states.b, 'queued');
+    assert.equal(states.d, 'waiting');
+    const meta = await state.meta(chainId);
+    assert.equal(meta?.status, 'running');
+    assert.equal(meta?.remaining, 2);
+    assert.deepEqual(await run('b'), ['d'], 'd is released when b succeeds, as c already did');
+    await run('d');
+    assert.equal((await state.meta(chainId))?.status, 'succeeded');
+    assert.deepEqual(await state.retry(chainId, 'a'), { kind: 'noop', state: 'succeeded' });
+  });
+
   it('puts a running task back in the queue for a retry, only for the run that holds it', async () => {
     await create();
     const token = randomUUID();

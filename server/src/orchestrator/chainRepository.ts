@@ -38,9 +38,16 @@ export interface TaskUpdate {
   readonly error?: string | null;
 }
 
+export interface FileOutcomeRecord {
+  readonly path: string;
+  readonly action: string;
+  readonly reason?: string;
+}
+
 export interface TaskRecord {
   readonly taskId: string;
   readonly title: string;
+  readonly description: string;
   readonly category: string;
   readonly dependsOn: readonly string[];
   readonly status: TaskState;
@@ -50,6 +57,8 @@ export interface TaskRecord {
   readonly error: string | null;
   /** Files on disk as this task wrote them. */
   readonly files: readonly string[];
+  /** What happened to each file the task produced. */
+  readonly fileOutcomes: readonly FileOutcomeRecord[];
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
 }
@@ -244,6 +253,7 @@ export class ChainRepository implements DurableResults {
       tasks: row.tasks.map((task) => ({
         taskId: task.taskId,
         title: task.title,
+        description: task.description,
         category: task.category,
         dependsOn: task.dependsOn,
         status: task.status,
@@ -252,6 +262,7 @@ export class ChainRepository implements DurableResults {
         summary: task.summary,
         error: task.error,
         files: writtenPaths(task.fileOutcomes),
+        fileOutcomes: Array.isArray(task.fileOutcomes) ? (task.fileOutcomes as unknown as FileOutcomeRecord[]) : [],
         startedAt: task.startedAt,
         finishedAt: task.finishedAt,
       })),

@@ -261,3 +261,45 @@ if state ~= 'running' and state ~= 'queued' and state ~= 'generated' then return
 releaseReservation(taskId)
 emit('task.cancelled', taskId, '')
 return settle(taskId, 'cancelled', now) or ''`);
+
+/**
+ * Runs a failed, skipped or cancelled task again: it is queued if all its dependencies
+ * succeeded (else it waits), the dependents skipped because of it wait again, and a finished
+ * chain is running again. KEYS[11] is the jobs hash. ARGV: taskId.
+ * Returns {'queued', generation} | {'waiting'} | {'noop', state}.
+ */
+export const RETRY_TASK = script(`
+local jobs = KEYS[11]
+local taskId = ARGV[1]
+local state = redis.call('HGET', states, taskId)
+if state ~= 'failed' and state ~= 'cancelled' and state ~= 'skipped' then return {'noop', state or ''} end
+local function reopen(id, next)
+  local old = redis.call('HGET', states, id)
+  redis.call('HINCRBY', meta, old, -1)
+  redis.call('HINCRBY', meta, 'remaining', 1)
+  redis.call('HSET', states, id, next)
+  redis.call('HDEL', errors, id)
+end
+local ready = tonumber(redis.call('HGET', pending, taskId) or '0') <= 0
+reopen(taskId, ready and 'queued' or 'waiting')
+local queue = cjson.decode(redis.call('HGET', dependents, taskId) or '[]')
+local i = 1
+while i <= #queue do
+  local dependent = queue[i]
+  if redis.call('HGET', states, dependent) == 'skipped' then
+    reopen(dependent, 'waiting')
+    for _, next in ipairs(cjson.decode(redis.call('HGET', dependents, dependent) or '[]')) do table.insert(queue, next) end
+  end
+  i = i + 1
+end
+local status = redis.call('HGET', meta, 'status')
+if status ~= 'queued' and status ~= 'running' then
+  redis.call('HSET', meta, 'status', 'running')
+  redis.call('HDEL', meta, 'finishedAt')
+end
+emit('task.retrying', taskId, 'retried by the user')
+if not ready then return {'waiting'} end
+local generation = redis.call('HINCRBY', jobs, taskId, 1)
+local ttl = tonumber(redis.call('HGET', meta, 'ttl') or '')
+if ttl then redis.call('EXPIRE', jobs, ttl) end
+return {'queued', tostring(generation)}`);

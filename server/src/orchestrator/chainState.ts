@@ -14,6 +14,7 @@ import {
   COMPLETE_TASK,
   FAIL_TASK,
   REQUEUE_TASK,
+  RETRY_TASK,
   START_TASK,
 } from './chainScripts';
 
@@ -94,6 +95,7 @@ interface ScriptCommands {
   takossRequeueTask(...args: (string | number)[]): Promise<string>;
   takossCancelChain(...args: (string | number)[]): Promise<string>;
   takossCancelRunning(...args: (string | number)[]): Promise<string>;
+  takossRetryTask(...args: (string | number)[]): Promise<string[]>;
 }
 
 const SCRIPTS: Record<keyof ScriptCommands, { source: string; keys: number }> = {
@@ -104,6 +106,7 @@ const SCRIPTS: Record<keyof ScriptCommands, { source: string; keys: number }> = 
   takossRequeueTask: { source: REQUEUE_TASK, keys: 10 },
   takossCancelChain: { source: CANCEL_CHAIN, keys: 10 },
   takossCancelRunning: { source: CANCEL_RUNNING, keys: 10 },
+  takossRetryTask: { source: RETRY_TASK, keys: 11 },
 };
 
 function scriptKeys(keys: ChainKeys): string[] {
@@ -262,6 +265,22 @@ export class ChainState {
 
   async cancelRunning(chainId: string, taskId: string): Promise<ChainFinalStatus | undefined> {
     return finalStatus(await this.redis.takossCancelRunning(...scriptKeys(chainKeys(chainId)), taskId, now()));
+  }
+
+  /**
+   * Runs a failed, skipped or cancelled task again (and the dependents skipped because of
+   * it). Returns the job to enqueue when the task is ready, `waiting` when a dependency
+   * must finish first, or `noop` with the task's state when it cannot be retried.
+   */
+  async retry(
+    chainId: string,
+    taskId: string,
+  ): Promise<{ kind: 'queued'; job: ReleasedTask } | { kind: 'waiting' } | { kind: 'noop'; state: string }> {
+    const keys = chainKeys(chainId);
+    const [kind, value] = await this.redis.takossRetryTask(...scriptKeys(keys), keys.jobs, taskId);
+    if (kind === 'queued') return { kind, job: { taskId, generation: Number(value) } };
+    if (kind === 'waiting') return { kind };
+    return { kind: 'noop', state: value ?? '' };
   }
 
   async states(chainId: string): Promise<Record<string, TaskState>> {
