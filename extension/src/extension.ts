@@ -1,10 +1,19 @@
 import * as vscode from 'vscode';
+import { ApplyFilesRequest } from '../../server/src/protocol';
 import { BackendClient } from './backend/backendClient';
 import { registerCommands } from './commands';
+import { CONTEXT_SCHEME, ContextDocuments } from './context/contextDocuments';
+import { MemoryDocuments, PROPOSED_SCHEME, REPORT_SCHEME } from './documents/memoryDocuments';
 import { ApiKeyStore } from './settings/apiKeyStore';
 import { affectsBackendSettings } from './settings/explicitSettings';
+import { ChainStore } from './state/chainStore';
 import { BackendStatusItem } from './statusBar/backendStatusItem';
-import { BackendStatusTreeProvider } from './views/backendStatusTreeProvider';
+import { ChainsStatusItem } from './statusBar/chainsStatusItem';
+import { TEMPLATE_SCHEME, TemplateFileSystem } from './templates/templateFileSystem';
+import { ChainsTreeProvider } from './views/chainsTreeProvider';
+import { TemplatesTreeProvider } from './views/templatesTreeProvider';
+import { TaskGraphPanels } from './webview/taskGraphPanels';
+import { WorkspaceWriter } from './workspace/workspaceWriter';
 
 let backend: BackendClient | undefined;
 
@@ -12,21 +21,50 @@ let backend: BackendClient | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('Takoss', { log: true });
   const apiKeys = new ApiKeyStore(context.secrets);
-  backend = new BackendClient({
+  const running = new BackendClient({
     serverModule: vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath,
     log,
     apiKeys,
   });
-  const running = backend;
-  const statusTree = new BackendStatusTreeProvider(running, log);
+  backend = running;
+  const chains = new ChainStore(running);
+  const graphs = new TaskGraphPanels(context.extensionUri, chains, log);
+  const templatesTree = new TemplatesTreeProvider(running, log);
+  const chainsTree = new ChainsTreeProvider(running, chains, log);
+  const proposed = new MemoryDocuments(PROPOSED_SCHEME);
+  const reports = new MemoryDocuments(REPORT_SCHEME);
+  const writer = new WorkspaceWriter(proposed, log);
+  const templateFiles = new TemplateFileSystem(running);
+  const contextDocuments = new ContextDocuments(running, chains);
 
   context.subscriptions.push(
     log,
+    chains,
+    graphs,
+    templatesTree,
+    chainsTree,
+    templateFiles,
+    contextDocuments,
     new BackendStatusItem(running),
-    statusTree,
-    vscode.window.registerTreeDataProvider('takoss.templates', statusTree),
-    vscode.window.registerTreeDataProvider('takoss.chains', statusTree),
-    ...registerCommands({ backend: running, log, apiKeys }),
+    new ChainsStatusItem(chains),
+    vscode.window.registerTreeDataProvider('takoss.templates', templatesTree),
+    vscode.window.registerTreeDataProvider('takoss.chains', chainsTree),
+    vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
+    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
+    vscode.workspace.registerTextDocumentContentProvider(CONTEXT_SCHEME, contextDocuments),
+    vscode.workspace.registerFileSystemProvider(TEMPLATE_SCHEME, templateFiles, { isCaseSensitive: true }),
+    running.onRequest(ApplyFilesRequest, (params) => writer.apply(params)),
+    ...registerCommands({
+      backend: running,
+      log,
+      apiKeys,
+      chains,
+      graphs,
+      reports,
+      globalState: context.globalState,
+      extensionUri: context.extensionUri,
+      refreshTemplates: () => templatesTree.refresh(),
+    }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsBackendSettings(event)) void running.restartIfRunning();
     }),

@@ -22,9 +22,13 @@ describe('the .vsix package', () => {
         'README.md',
         'dist/cli.js',
         'dist/extension.js',
+        'dist/webview/main.css',
         'dist/webview/main.js',
         'docker-compose.yml',
         'media/takoss.svg',
+        'media/walkthrough/apiKey.md',
+        'media/walkthrough/build.md',
+        'media/walkthrough/services.md',
         'package.json',
       ],
     );

@@ -17,6 +17,11 @@ interface Manifest {
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
   contributes: {
     commands: { command: string; title: string; category?: string }[];
+    menus: Record<string, { command: string; when?: string; group?: string }[]>;
+    walkthroughs: {
+      id: string;
+      steps: { id: string; media: { markdown: string }; completionEvents: string[] }[];
+    }[];
     viewsContainers: { activitybar: { id: string; title: string; icon: string }[] };
     views: Record<string, { id: string; name: string }[]>;
     configuration: {
@@ -103,9 +108,69 @@ describe('the extension manifest (package.json)', () => {
     assert.deepEqual([...untrusted.restrictedConfigurations].sort(), SETTING_KEYS.map((key) => `takoss.${key}`).sort());
   });
 
-  it('activates lazily: only on its views and commands, never at start-up', () => {
+  it('activates lazily: on its views, commands and restored documents, never at start-up', () => {
     assert.ok(!manifest.activationEvents.includes('*'));
     assert.ok(!manifest.activationEvents.includes('onStartupFinished'));
-    assert.deepEqual([...manifest.activationEvents].sort(), ['onView:takoss.chains', 'onView:takoss.templates']);
+    assert.deepEqual([...manifest.activationEvents].sort(), [
+      'onFileSystem:takoss-context',
+      'onFileSystem:takoss-template',
+      'onView:takoss.chains',
+      'onView:takoss.templates',
+    ]);
+  });
+
+  it('puts only contributed commands in menus, and their item menus on context values the views produce', () => {
+    const menus = manifest.contributes.menus;
+    const produced = [
+      'chain.live',
+      'chain.finished',
+      'task',
+      'task.retryable',
+      'task.written',
+      'task.retryable.written',
+    ];
+    produced.push('file', 'template', 'templateVersion', 'templateVersion.production');
+    for (const [menu, entries] of Object.entries(menus)) {
+      for (const entry of entries) {
+        assert.ok(contributedCommands.includes(entry.command), `${menu}: ${entry.command} is contributed`);
+        for (const [, value] of (entry.when ?? '').matchAll(/viewItem == ([\w.]+)/g)) {
+          assert.ok(produced.includes(value!), `${menu}: ${entry.command} waits for context value "${value}"`);
+        }
+      }
+    }
+    const itemMenu = menus['view/item/context'] ?? [];
+    const shownFor = (command: string, contextValue: string) =>
+      itemMenu.some(
+        (entry) =>
+          entry.command === command &&
+          (entry.when ?? '').split('&&').some((clause) => {
+            const equal = /viewItem == ([\w.]+)/.exec(clause);
+            const regex = /viewItem =~ \/(.+)\//.exec(clause);
+            return equal ? equal[1] === contextValue : regex ? new RegExp(regex[1]!).test(contextValue) : false;
+          }),
+      );
+    assert.ok(shownFor('takoss.retryTask', 'task.retryable'));
+    assert.ok(shownFor('takoss.retryTask', 'task.retryable.written'));
+    assert.ok(!shownFor('takoss.retryTask', 'task.written'));
+    assert.ok(shownFor('takoss.cancelChain', 'chain.live'));
+    assert.ok(!shownFor('takoss.cancelChain', 'chain.finished'));
+    assert.ok(shownFor('takoss.cleanupChain', 'chain.finished'));
+    assert.ok(shownFor('takoss.setProductionVersion', 'templateVersion'));
+    assert.ok(!shownFor('takoss.setProductionVersion', 'templateVersion.production'));
+  });
+
+  it('has a Getting Started walkthrough whose steps exist and run contributed commands', () => {
+    const [walkthrough] = manifest.contributes.walkthroughs;
+    assert.ok(walkthrough);
+    assert.deepEqual(
+      walkthrough.steps.map((step) => step.id),
+      ['startServices', 'setApiKey', 'buildApp'],
+    );
+    for (const step of walkthrough.steps) {
+      assert.ok(existsSync(path.join(REPO_ROOT, step.media.markdown)), `${step.media.markdown} exists`);
+      for (const event of step.completionEvents) {
+        assert.ok(contributedCommands.includes(event.replace('onCommand:', '')), `${step.id}: ${event}`);
+      }
+    }
   });
 });

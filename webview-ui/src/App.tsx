@@ -18,15 +18,12 @@ interface Versioned {
   readonly chain: ChainSnapshot;
 }
 
-/** Streamed text per task, for one chain. */
-interface Outputs {
-  readonly chainId: string;
-  readonly byTask: ReadonlyMap<string, string>;
-}
+/** Streamed text: chain id → task id → text. */
+type Outputs = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 export function App({ messenger, events }: AppProps) {
   const [snapshot, setSnapshot] = useState<Versioned | undefined>();
-  const [outputs, setOutputs] = useState<Outputs | undefined>();
+  const [outputs, setOutputs] = useState<Outputs>(new Map());
   const [selectedTaskId, setSelectedTaskId] = useState<string | undefined>();
 
   useEffect(() => {
@@ -38,17 +35,24 @@ export function App({ messenger, events }: AppProps) {
         setSnapshot((current) => (current && current.version >= version ? current : { version, chain }));
       } else if (message?.type === ExtensionMessage.taskOutput) {
         const { chainId, taskId, text } = message;
-        setOutputs((current) => {
-          const byTask = new Map(current?.chainId === chainId ? current.byTask : undefined);
-          byTask.set(taskId, text);
-          return { chainId, byTask };
-        });
+        setOutputs((current) => new Map(current).set(chainId, new Map(current.get(chainId)).set(taskId, text)));
       }
     };
     events.addEventListener('message', onMessage);
     messenger.post({ type: WebviewMessage.ready });
     return () => events.removeEventListener('message', onMessage);
   }, [messenger, events]);
+
+  const chainId = snapshot?.chain.chainId;
+  useEffect(() => {
+    // Another chain: drop the old one's output (this one's may have arrived before its first snapshot).
+    setSelectedTaskId(undefined);
+    setOutputs((current) =>
+      [...current.keys()].every((id) => id === chainId)
+        ? current
+        : new Map([...current].filter(([id]) => id === chainId)),
+    );
+  }, [chainId]);
 
   const onClose = useCallback(() => setSelectedTaskId(undefined), []);
 
@@ -62,7 +66,7 @@ export function App({ messenger, events }: AppProps) {
 
   const { chain } = snapshot;
   const selected = chain.tasks.find((task) => task.id === selectedTaskId);
-  const output = outputs?.chainId === chain.chainId && selected ? outputs.byTask.get(selected.id) : undefined;
+  const output = selected ? outputs.get(chain.chainId)?.get(selected.id) : undefined;
 
   return (
     <div className="app">
@@ -71,7 +75,14 @@ export function App({ messenger, events }: AppProps) {
       <main className="workspace">
         <TaskGraph tasks={chain.tasks} selectedTaskId={selected?.id} onSelect={setSelectedTaskId} />
         {selected && (
-          <TaskPanel chain={chain} task={selected} output={output} messenger={messenger} onClose={onClose} />
+          <TaskPanel
+            key={selected.id}
+            chain={chain}
+            task={selected}
+            output={output}
+            messenger={messenger}
+            onClose={onClose}
+          />
         )}
       </main>
     </div>

@@ -82,7 +82,9 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
         <button
           type="button"
           className="secondary"
-          onClick={() => messenger.post({ type: WebviewMessage.inspectContext, chainId: chain.chainId, taskId: task.id })}
+          onClick={() =>
+            messenger.post({ type: WebviewMessage.inspectContext, chainId: chain.chainId, taskId: task.id })
+          }
         >
           Inspect context
         </button>

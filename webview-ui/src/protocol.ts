@@ -30,13 +30,23 @@ export const ExtensionMessage = {
 
 export type ExtensionToWebviewMessage =
   | { readonly type: typeof ExtensionMessage.snapshot; readonly version: number; readonly chain: ChainSnapshot }
-  | { readonly type: typeof ExtensionMessage.taskOutput; readonly chainId: string; readonly taskId: string; readonly text: string };
+  | {
+      readonly type: typeof ExtensionMessage.taskOutput;
+      readonly chainId: string;
+      readonly taskId: string;
+      readonly text: string;
+    };
 
 const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/));
 
 const webviewMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal(WebviewMessage.ready) }),
-  z.object({ type: z.literal(WebviewMessage.openFile), chainId: id, taskId: id, path: z.string().check(z.minLength(1), z.maxLength(1024)) }),
+  z.object({
+    type: z.literal(WebviewMessage.openFile),
+    chainId: id,
+    taskId: id,
+    path: z.string().check(z.minLength(1), z.maxLength(1024)),
+  }),
   z.object({ type: z.literal(WebviewMessage.retryTask), chainId: id, taskId: id }),
   z.object({ type: z.literal(WebviewMessage.cancelChain), chainId: id }),
   z.object({ type: z.literal(WebviewMessage.inspectContext), chainId: id, taskId: z.optional(id) }),

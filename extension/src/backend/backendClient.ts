@@ -10,7 +10,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type { RequestType0 } from 'vscode-jsonrpc';
+import type { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import {
   HealthDidChangeNotification,
   HealthRequest,
@@ -46,6 +46,8 @@ export class BackendClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<void> | undefined;
   private readonly restartPolicy = new RestartPolicy();
+  /** Handlers that must be registered on every client this backend gets (restarts make new ones). */
+  private readonly registrations: ((client: LanguageClient) => vscode.Disposable)[] = [];
   private disposed = false;
 
   constructor(private readonly options: BackendClientOptions) {}
@@ -96,9 +98,45 @@ export class BackendClient implements vscode.Disposable {
   }
 
   async request<R>(type: RequestType0<R, void>): Promise<R> {
+    const client = await this.runningClient();
+    return client.sendRequest(type);
+  }
+
+  /** A request with parameters; a backend error arrives as an Error with the backend's message. */
+  async send<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {
+    const client = await this.runningClient();
+    // By method name: the typed overloads cannot match generic parameters; `send`'s own
+    // signature keeps callers typed by the protocol constant.
+    // Without a token, pass none at all: an `undefined` last argument would be sent as a
+    // second parameter (the method-name overload treats every argument but a token as one).
+    return token ? client.sendRequest<R>(type.method, params, token) : client.sendRequest<R>(type.method, params);
+  }
+
+  /** Listens to a backend notification, across restarts of the backend. */
+  onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
+    return this.register((client) => client.onNotification(type, handler));
+  }
+
+  /** Answers a request the backend sends (e.g. writing files), across restarts of the backend. */
+  onRequest<P, R>(type: RequestType<P, R, void>, handler: (params: P) => Promise<R>): vscode.Disposable {
+    return this.register((client) => client.onRequest(type.method, (params: P) => handler(params)));
+  }
+
+  private register(attach: (client: LanguageClient) => vscode.Disposable): vscode.Disposable {
+    this.registrations.push(attach);
+    let current = this.client ? attach(this.client) : undefined;
+    return new vscode.Disposable(() => {
+      current?.dispose();
+      current = undefined;
+      const index = this.registrations.indexOf(attach);
+      if (index >= 0) this.registrations.splice(index, 1);
+    });
+  }
+
+  private async runningClient(): Promise<LanguageClient> {
     await this.ensureStarted();
     if (!this.client) throw new Error('The Takoss backend is not running.');
-    return this.client.sendRequest(type);
+    return this.client;
   }
 
   /** Stops and starts again, picking up the current settings and API key. */
@@ -124,6 +162,7 @@ export class BackendClient implements vscode.Disposable {
     const client = await this.createClient();
     this.client = client;
     client.onNotification(HealthDidChangeNotification, (health) => this.setState({ kind: 'running', health }));
+    for (const attach of this.registrations) attach(client);
     client.onDidChangeState(({ newState }) => {
       if (newState === State.Running) {
         this.restartPolicy.started(Date.now());

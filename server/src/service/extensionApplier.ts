@@ -5,6 +5,9 @@
  * WorkspaceEdit per task — one undo step — asking the user about conflicts and protected
  * paths. The ledger records what was written.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { GeneratedFile } from '../context/types';
 import type { AppliedFiles, FileApplier } from '../orchestrator/chainDriver';
 import type { ChainRepository } from '../orchestrator/chainRepository';
@@ -18,12 +21,13 @@ export function extensionApplier(
   workspace: string,
   chainId: string,
   titles: ReadonlyMap<string, string>,
-  repository: ChainRepository,
+  /** Where the chain records what Takoss wrote (the repository). */
+  ledgers: Pick<ChainRepository, 'ledger'>,
   send: ApplyFilesSender,
 ): FileApplier {
   return {
     async apply(taskId: string, files: readonly GeneratedFile[]): Promise<AppliedFiles> {
-      const ledger = repository.ledger(chainId, taskId);
+      const ledger = ledgers.ledger(chainId, taskId);
       const review = await reviewChanges(
         workspace,
         files.map((file) => ({ path: file.path, content: file.content })),
@@ -45,20 +49,43 @@ export function extensionApplier(
         workspace,
         files: proposed,
       });
-      const bySha = new Map(proposed.map((file) => [file.path, file.sha256]));
+      // The editor says what it wrote; the disk says what is there (format-on-save may have
+      // touched it). The ledger records the disk's content, and a file reported written but
+      // missing counts as refused, so a chain never claims files that are not there.
+      const proposedSha = new Map(proposed.map((file) => [file.path, file.sha256]));
+      const outcomes: AppliedFileView[] = [];
       for (const outcome of answer.files) {
-        const sha256 = bySha.get(outcome.path);
-        if (
-          sha256 &&
-          (outcome.action === 'created' || outcome.action === 'updated' || outcome.action === 'unchanged')
-        ) {
-          await ledger.set(outcome.path, sha256);
+        const sha256 = proposedSha.get(outcome.path);
+        if (!sha256 || !['created', 'updated', 'unchanged'].includes(outcome.action)) {
+          outcomes.push(outcome);
+          continue;
         }
+        const onDisk = await sha256Of(path.join(workspace, ...outcome.path.split('/')));
+        if (onDisk === undefined) {
+          outcomes.push({
+            path: outcome.path,
+            action: 'refused',
+            reason: `the editor reported ${outcome.action} but the file is not on disk`,
+          });
+          continue;
+        }
+        await ledger.set(outcome.path, outcome.action === 'unchanged' ? sha256 : onDisk);
+        outcomes.push(outcome);
       }
-      const refused = answer.files.find((outcome) => outcome.action === 'refused');
+      const refused = outcomes.find((outcome) => outcome.action === 'refused');
       return refused
-        ? { ok: false, reason: refused.reason ?? `the editor refused ${refused.path}`, outcomes: answer.files }
-        : { ok: true, outcomes: answer.files };
+        ? { ok: false, reason: refused.reason ?? `the editor refused ${refused.path}`, outcomes }
+        : { ok: true, outcomes };
     },
   };
+}
+
+async function sha256Of(file: string): Promise<string | undefined> {
+  try {
+    return createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+  } catch {
+    return undefined;
+  }
 }

@@ -40,6 +40,8 @@ export interface SessionDeps {
   readonly throttleMs?: number;
 }
 
+const LIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'running', 'cancelling']);
+
 /** Streamed text kept per running task (the tail, if a task talks a lot). */
 const MAX_OUTPUT_CHARS = 100_000;
 
@@ -164,7 +166,7 @@ export class TakossSession {
   async cleanupChain(chainId: string): Promise<{ keysRemoved: number }> {
     const engine = await this.engine();
     const meta = await engine.state.meta(chainId);
-    if (meta && ['queued', 'running', 'cancelling'].includes(meta.status)) {
+    if (meta && LIVE_STATUSES.has(meta.status)) {
       throw new TakossError(
         'usage',
         `Chain ${chainId} is ${meta.status}; cancel it or let it finish before cleaning up its context.`,
@@ -235,6 +237,9 @@ export class TakossSession {
       void this.engine()
         .then((engine) => buildChainSnapshot(engine, chainId))
         .then((chain) => {
+          // A chain this window drives is finished once its driver has recorded everything
+          // (files, usage); until then a final status in Redis would show an incomplete chain.
+          if (this.drivers.has(chainId) && !LIVE_STATUSES.has(chain.status)) return;
           const version = (this.versions.get(chainId) ?? 0) + 1;
           this.versions.set(chainId, version);
           this.deps.notify.chainDidChange(version, chain);

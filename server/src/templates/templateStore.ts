@@ -10,7 +10,7 @@ import type { PrismaClient } from '../db/prisma';
 import { TakossError } from '../errors';
 import type { Prisma } from '../generated/prisma/client';
 import { VARIABLE_NAME, placeholdersOf, type TemplateVariable } from './render';
-import { TEMPLATE_CATEGORIES, type ModelParams, type TemplateCategory } from './types';
+import { TEMPLATE_CATEGORIES, TEMPLATE_NAME, type ModelParams, type TemplateCategory } from './types';
 
 /** The template library's connections: Prisma for records, plain pg for hand-written SQL. */
 export interface TemplateDb {
@@ -19,7 +19,6 @@ export interface TemplateDb {
 }
 
 export const PRODUCTION = 'production';
-export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9-]{0,48}(\/[a-z0-9][a-z0-9-]{0,48})?$/;
 export type VersionSource = 'builtin' | 'user' | 'import';
 
 export interface TemplateVersionRecord {

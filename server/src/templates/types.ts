@@ -1,6 +1,9 @@
 /** The template library's shapes, shared by the service, the seeding and the CLI. */
 import type { TemplateVariable } from './render';
 
+/** `<category>/<kebab-name>` or a bare kebab name. */
+export const TEMPLATE_NAME = /^[a-z0-9][a-z0-9-]{0,48}(\/[a-z0-9][a-z0-9-]{0,48})?$/;
+
 export const TEMPLATE_CATEGORIES = [
   'frontend',
   'backend',

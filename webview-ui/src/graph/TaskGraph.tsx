@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, type NodeTypes } from '@xyflow/react';
 import type { TaskSnapshot } from '../protocol';
 import { TASK_STATUS_APPEARANCE } from '../status';
@@ -51,11 +51,17 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
     };
   }, [cache, tasks, direction]);
 
+  const previousNodes = useRef<ReadonlyMap<string, TaskFlowNode>>(new Map());
   const nodes = useMemo(
-    () => (layout ? buildNodes(tasks, layout, selectedTaskId, onSelect) : []),
+    () => (layout ? buildNodes(tasks, layout, selectedTaskId, onSelect, previousNodes.current) : []),
     [tasks, layout, selectedTaskId, onSelect],
   );
-  const edges = useMemo(() => buildEdges(tasks), [tasks]);
+  useEffect(() => {
+    previousNodes.current = new Map(nodes.map((node) => [node.id, node]));
+  }, [nodes]);
+  // Edges depend only on the shape and the statuses (hence the key); most snapshots change neither.
+  const edgeKey = `${key}#${tasks.map((task) => task.status).join(',')}`;
+  const edges = useMemo(() => buildEdges(tasks), [edgeKey]);
 
   if (tasks.length === 0) return <p className="graph-message">No tasks yet: the request is being planned…</p>;
   if (layoutError) return <p className="graph-message error">Could not lay out the graph: {layoutError}</p>;

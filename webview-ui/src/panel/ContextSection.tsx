@@ -12,7 +12,9 @@ export function ContextSection({ task }: { readonly task: TaskSnapshot }) {
       </h3>
       {!context && (
         <p className="muted">
-          {task.dependsOn.length === 0 ? 'No dependencies: this task starts from the request alone.' : 'Not assembled yet.'}
+          {task.dependsOn.length === 0
+            ? 'No dependencies: this task starts from the request alone.'
+            : 'Not assembled yet.'}
         </p>
       )}
       {context && context.tasks.length === 0 && <p className="muted">Nothing from other tasks.</p>}

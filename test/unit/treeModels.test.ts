@@ -1,0 +1,415 @@
+import assert from 'node:assert/strict';
+import type { ChainSnapshot, TaskSnapshot, UsageView } from '../../server/src/chainSnapshot';
+import type { ChainSummaryView, TemplateSummaryView, TemplateVersionView } from '../../server/src/protocol';
+import { chainView, fileViews, taskView } from '../../extension/src/views/chainTreeModel';
+import { categoryViews, templateViews, versionViews } from '../../extension/src/views/templateTreeModel';
+import {
+  chainIcon,
+  formatAge,
+  formatCost,
+  formatTokens,
+  isLive,
+  taskIcon,
+} from '../../extension/src/views/statusIcons';
+
+const NOW = Date.parse('2025-03-10T12:00:00.000Z');
+const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
+
+const usage = (costUsd: number, inputTokens = 0, outputTokens = 0): UsageView => ({
+  inputTokens,
+  outputTokens,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costUsd,
+});
+
+const task = (id: string, extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
+  id,
+  title: `Task ${id}`,
+  description: `Build ${id}`,
+  category: 'backend',
+  dependsOn: [],
+  status: 'waiting',
+  attempts: 0,
+  files: [],
+  ...extra,
+});
+
+const snapshot = (extra: Partial<ChainSnapshot> = {}): ChainSnapshot => ({
+  chainId: 'chain-1',
+  request: 'Build a todo app',
+  workspace: '/work/todo',
+  model: 'claude-test',
+  status: 'running',
+  createdAt: minutesAgo(5),
+  usage: usage(0.5),
+  tasks: [],
+  ...extra,
+});
+
+const summary = (extra: Partial<ChainSummaryView> = {}): ChainSummaryView => ({
+  chainId: 'chain-1',
+  request: 'Build a todo app',
+  workspace: '/work/todo',
+  status: 'succeeded',
+  usage: usage(1.25),
+  createdAt: minutesAgo(5),
+  finishedAt: null,
+  ...extra,
+});
+
+describe('chain tree model', () => {
+  describe('chainView', () => {
+    it('describes a finished chain from its summary alone: status, cost and age, no progress', () => {
+      const view = chainView(summary({ createdAt: minutesAgo(180) }), undefined, NOW);
+      assert.deepEqual(view.node, { kind: 'chain', chainId: 'chain-1' });
+      assert.equal(view.label, 'Build a todo app');
+      assert.equal(view.description, 'succeeded · $1.25 · 3 h ago');
+      assert.equal(view.contextValue, 'chain.finished');
+      assert.equal(view.collapsible, true);
+      assert.deepEqual(view.icon, chainIcon('succeeded'));
+      assert.match(view.tooltip, /Chain chain-1/);
+      assert.match(view.tooltip, /Folder: \/work\/todo/);
+    });
+
+    it('prefers the live snapshot for status and cost, and shows done/total while live', () => {
+      const live = snapshot({
+        status: 'running',
+        usage: usage(0.004),
+        tasks: [
+          task('a', { status: 'succeeded' }),
+          task('b', { status: 'succeeded' }),
+          task('c', { status: 'running' }),
+          task('d', { status: 'failed' }),
+        ],
+      });
+      const view = chainView(summary({ status: 'queued', usage: usage(0) }), live, NOW);
+      assert.equal(view.description, 'running · 2/4 · $0.0040 · 5 min ago');
+      assert.equal(view.contextValue, 'chain.live');
+      assert.deepEqual(view.icon, { id: 'sync~spin', color: 'charts.blue' });
+      assert.match(view.tooltip, /Status: running/);
+    });
+
+    it('drops the progress once the chain has finished, even with tasks known', () => {
+      const live = snapshot({ status: 'partial', tasks: [task('a', { status: 'succeeded' }), task('b')] });
+      const view = chainView(summary({ status: 'running' }), live, NOW);
+      assert.equal(view.description, 'partial · $0.50 · 5 min ago');
+      assert.equal(view.contextValue, 'chain.finished');
+    });
+
+    it('shows no progress for a live chain whose tasks are not known yet', () => {
+      const view = chainView(summary({ status: 'queued' }), snapshot({ status: 'queued', tasks: [] }), NOW);
+      assert.equal(view.description, 'queued · $0.50 · 5 min ago');
+      assert.equal(view.contextValue, 'chain.live');
+    });
+
+    it('treats cancelling as live and writes budget_exceeded with a space', () => {
+      assert.equal(chainView(summary({ status: 'cancelling' }), undefined, NOW).contextValue, 'chain.live');
+      const over = chainView(summary({ status: 'budget_exceeded' }), undefined, NOW);
+      assert.match(over.description, /^budget exceeded · /);
+      assert.equal(over.contextValue, 'chain.finished');
+    });
+
+    it('shortens a long request in the label and keeps it whole in the tooltip', () => {
+      const request = 'x'.repeat(100);
+      const view = chainView(summary({ request }), undefined, NOW);
+      assert.equal(view.label.length, 60);
+      assert.ok(view.label.endsWith('…'));
+      assert.ok(view.tooltip.startsWith(request));
+      assert.equal(chainView(summary({ request: 'y'.repeat(60) }), undefined, NOW).label, 'y'.repeat(60));
+    });
+  });
+
+  describe('taskView', () => {
+    const chain = snapshot();
+
+    it('shows the status alone for a task that has not run', () => {
+      const view = taskView(chain, task('a'));
+      assert.deepEqual(view.node, { kind: 'task', chainId: 'chain-1', taskId: 'a' });
+      assert.equal(view.label, 'Task a');
+      assert.equal(view.description, 'waiting');
+      assert.equal(view.contextValue, 'task');
+      assert.equal(view.collapsible, false);
+      assert.deepEqual(view.icon, taskIcon('waiting'));
+    });
+
+    it('shows attempts only when more than one, then tokens and cost', () => {
+      const once = taskView(chain, task('a', { status: 'succeeded', attempts: 1, usage: usage(0.02, 1200, 300) }));
+      assert.equal(once.description, 'succeeded · 1.5k tokens · $0.02');
+      const thrice = taskView(chain, task('a', { status: 'running', attempts: 3, usage: usage(0.001, 10, 5) }));
+      assert.equal(thrice.description, 'running · 3 attempts · 15 tokens · $0.0010');
+    });
+
+    it('marks failed, skipped and cancelled tasks retryable, and no other status', () => {
+      for (const status of ['failed', 'skipped', 'cancelled'] as const) {
+        assert.equal(taskView(chain, task('a', { status })).contextValue, 'task.retryable', status);
+      }
+      for (const status of ['waiting', 'queued', 'running', 'generated', 'succeeded'] as const) {
+        assert.equal(taskView(chain, task('a', { status })).contextValue, 'task', status);
+      }
+    });
+
+    it('marks a task written only when it created or updated a file', () => {
+      const written = task('a', {
+        status: 'succeeded',
+        files: [
+          { path: 'README.md', action: 'unchanged' },
+          { path: 'src/app.ts', action: 'updated' },
+        ],
+      });
+      assert.equal(taskView(chain, written).contextValue, 'task.written');
+      assert.equal(taskView(chain, written).collapsible, true);
+      const notWritten = task('a', {
+        status: 'succeeded',
+        files: [
+          { path: 'a.ts', action: 'unchanged' },
+          { path: 'b.ts', action: 'skipped' },
+          { path: 'c.ts', action: 'refused' },
+          { path: 'd.ts', action: 'generated' },
+        ],
+      });
+      assert.equal(taskView(chain, notWritten).contextValue, 'task');
+      assert.equal(taskView(chain, notWritten).collapsible, true);
+    });
+
+    it('combines retryable and written in that order', () => {
+      const view = taskView(chain, task('a', { status: 'failed', files: [{ path: 'a.ts', action: 'created' }] }));
+      assert.equal(view.contextValue, 'task.retryable.written');
+    });
+
+    it('puts the id, description, error and summary in the tooltip, leaving out what is missing', () => {
+      const failed = taskView(chain, task('a', { status: 'failed', error: 'rate limited', summary: 'half done' }));
+      assert.equal(failed.tooltip, 'Task a (a)\n\nBuild a\n\nError: rate limited\n\nhalf done');
+      assert.equal(taskView(chain, task('b')).tooltip, 'Task b (b)\n\nBuild b');
+    });
+  });
+
+  describe('fileViews', () => {
+    const chain = snapshot({ chainId: 'chain-9', workspace: '/work/other' });
+    const files = task('api', {
+      status: 'succeeded',
+      files: [
+        { path: 'src/server.ts', action: 'created' },
+        { path: 'src/db.ts', action: 'updated' },
+        { path: 'README.md', action: 'unchanged' },
+        { path: 'package.json', action: 'skipped', reason: 'you chose Skip' },
+        { path: '.git/config', action: 'refused', reason: 'never writable' },
+      ],
+    });
+
+    it('gives one view per file with its node, action and workspace', () => {
+      const views = fileViews(chain, files);
+      assert.deepEqual(
+        views.map((view) => [view.label, view.description]),
+        [
+          ['src/server.ts', 'created'],
+          ['src/db.ts', 'updated'],
+          ['README.md', 'unchanged'],
+          ['package.json', 'skipped'],
+          ['.git/config', 'refused'],
+        ],
+      );
+      assert.deepEqual(views[0]?.node, {
+        kind: 'file',
+        chainId: 'chain-9',
+        taskId: 'api',
+        path: 'src/server.ts',
+        workspace: '/work/other',
+      });
+      assert.ok(views.every((view) => view.contextValue === 'file' && !view.collapsible));
+    });
+
+    it('opens every file but a refused one', () => {
+      assert.deepEqual(
+        fileViews(chain, files).map((view) => view.opensFile),
+        [true, true, true, true, false],
+      );
+    });
+
+    it('warns on skipped and refused files, and says why in the tooltip', () => {
+      const views = fileViews(chain, files);
+      assert.deepEqual(
+        views.map((view) => view.icon.id),
+        ['file', 'file', 'file', 'warning', 'warning'],
+      );
+      assert.equal(views[3]?.tooltip, 'package.json: skipped — you chose Skip');
+      assert.equal(views[0]?.tooltip, 'src/server.ts: created');
+    });
+
+    it('gives no views for a task without files', () => {
+      assert.deepEqual(fileViews(chain, task('x')), []);
+    });
+  });
+});
+
+describe('status icons and formatting', () => {
+  it('has an icon for every chain and task status, and a question mark for anything else', () => {
+    assert.deepEqual(taskIcon('succeeded'), { id: 'pass', color: 'testing.iconPassed' });
+    assert.deepEqual(taskIcon('failed'), { id: 'error', color: 'testing.iconFailed' });
+    assert.deepEqual(chainIcon('partial'), { id: 'warning', color: 'charts.orange' });
+    assert.deepEqual(taskIcon('exploded'), { id: 'question' });
+    assert.deepEqual(chainIcon(''), { id: 'question' });
+    // Lookups must not reach Object.prototype.
+    assert.deepEqual(taskIcon('toString'), { id: 'question' });
+    assert.deepEqual(chainIcon('constructor'), { id: 'question' });
+  });
+
+  it('counts queued, running and cancelling as live, and nothing else', () => {
+    assert.deepEqual(
+      ['queued', 'running', 'cancelling', 'succeeded', 'failed', 'partial', 'cancelled', 'budget_exceeded'].map(isLive),
+      [true, true, true, false, false, false, false, false],
+    );
+  });
+
+  it('formats costs with four decimals below a cent and two from a cent', () => {
+    assert.equal(formatCost(0), '$0.0000');
+    assert.equal(formatCost(0.0042), '$0.0042');
+    assert.equal(formatCost(0.0099), '$0.0099');
+    assert.equal(formatCost(0.01), '$0.01');
+    assert.equal(formatCost(1.234), '$1.23');
+    assert.equal(formatCost(12), '$12.00');
+  });
+
+  it('formats token counts in thousands from 1000', () => {
+    assert.equal(formatTokens(0), '0 tokens');
+    assert.equal(formatTokens(999), '999 tokens');
+    assert.equal(formatTokens(1000), '1.0k tokens');
+    assert.equal(formatTokens(15_250), '15.3k tokens');
+  });
+
+  it('formats ages from just now to days', () => {
+    const ago = (seconds: number) => formatAge(new Date(NOW - seconds * 1000).toISOString(), NOW);
+    assert.equal(ago(0), 'just now');
+    assert.equal(ago(59), 'just now');
+    assert.equal(ago(60), '1 min ago');
+    assert.equal(ago(5 * 60), '5 min ago');
+    assert.equal(ago(3600), '1 h ago');
+    assert.equal(ago(3 * 3600), '3 h ago');
+    assert.equal(ago(86_400), '1 d ago');
+    assert.equal(ago(10 * 86_400), '10 d ago');
+  });
+
+  it('calls a time in the future (clock skew) just now', () => {
+    assert.equal(formatAge(new Date(NOW + 3_600_000).toISOString(), NOW), 'just now');
+  });
+});
+
+const template = (name: string, category: string, extra: Partial<TemplateSummaryView> = {}): TemplateSummaryView => ({
+  name,
+  description: `About ${name}`,
+  category,
+  tags: [],
+  usageCount: 0,
+  lastUsedAt: null,
+  productionVersion: 1,
+  versions: 1,
+  ...extra,
+});
+
+const version = (number: number, labels: string[], extra: Partial<TemplateVersionView> = {}): TemplateVersionView => ({
+  name: 'backend/express-route',
+  category: 'backend',
+  version: number,
+  labels,
+  source: 'builtin',
+  createdAt: '2025-02-01T09:30:00.000Z',
+  changeNote: null,
+  text: 'Build {{task_title}}',
+  systemPrompt: null,
+  variables: [],
+  ...extra,
+});
+
+describe('template tree model', () => {
+  const templates = [
+    template('zeta/custom', 'zeta'),
+    template('verify/check', 'verify'),
+    template('frontend/react-page', 'frontend'),
+    template('backend/express-route', 'backend'),
+    template('backend/prisma-model', 'backend'),
+    template('alpha/custom', 'alpha'),
+    template('decomposer/plan', 'decomposer'),
+    template('database/schema', 'database'),
+  ];
+
+  it('orders categories as the plan goes, unknown ones last in alphabetical order, with counts', () => {
+    const views = categoryViews(templates);
+    assert.deepEqual(
+      views.map((view) => [view.label, view.description]),
+      [
+        ['decomposer', '1'],
+        ['database', '1'],
+        ['backend', '2'],
+        ['frontend', '1'],
+        ['verify', '1'],
+        ['alpha', '1'],
+        ['zeta', '1'],
+      ],
+    );
+    assert.deepEqual(views[2]?.node, { kind: 'category', category: 'backend' });
+    assert.equal(views[2]?.tooltip, '2 backend templates');
+    assert.equal(views[0]?.tooltip, '1 decomposer template');
+    assert.ok(views.every((view) => view.contextValue === 'templateCategory' && view.collapsible));
+  });
+
+  it('follows the full category order whatever the input order', () => {
+    const order = ['decomposer', 'database', 'backend', 'frontend', 'testing', 'devops', 'docs', 'general', 'verify'];
+    const shuffled = [...order].reverse().map((category) => template(`${category}/t`, category));
+    assert.deepEqual(
+      categoryViews(shuffled).map((view) => view.label),
+      order,
+    );
+  });
+
+  it('has no categories without templates', () => {
+    assert.deepEqual(categoryViews([]), []);
+  });
+
+  it('lists only the templates of the asked category, by their short name', () => {
+    const views = templateViews(
+      [
+        ...templates,
+        template('backend/auth', 'backend', { productionVersion: 4, usageCount: 12, tags: ['jwt', 'express'] }),
+      ],
+      'backend',
+    );
+    assert.deepEqual(
+      views.map((view) => view.label),
+      ['express-route', 'prisma-model', 'auth'],
+    );
+    assert.deepEqual(views[2]?.node, { kind: 'template', name: 'backend/auth' });
+    assert.equal(views[2]?.description, 'v4 · 12 uses');
+    assert.equal(views[2]?.tooltip, 'backend/auth\nAbout backend/auth\nTags: jwt, express');
+    assert.equal(views[0]?.tooltip, 'backend/express-route\nAbout backend/express-route\nTags: none');
+    assert.ok(views.every((view) => view.contextValue === 'template' && view.collapsible));
+    assert.deepEqual(templateViews(templates, 'docs'), []);
+  });
+
+  it('shows a dash for a template without a production version', () => {
+    const [view] = templateViews([template('general/draft', 'general', { productionVersion: null })], 'general');
+    assert.equal(view?.description, 'v— · 0 uses');
+  });
+
+  it('marks the production version with a star and its own context value', () => {
+    const views = versionViews([
+      version(3, ['staging'], { source: 'user', changeNote: 'Tighter prompt' }),
+      version(2, ['production', 'stable'], { createdAt: '2025-01-15T23:59:59.000Z' }),
+      version(1, []),
+    ]);
+    assert.deepEqual(
+      views.map((view) => [view.label, view.contextValue, view.icon]),
+      [
+        ['v3', 'templateVersion', 'versions'],
+        ['v2 ★ production', 'templateVersion.production', 'star-full'],
+        ['v1', 'templateVersion', 'versions'],
+      ],
+    );
+    assert.equal(views[0]?.description, 'user · staging · 2025-02-01');
+    assert.equal(views[1]?.description, 'builtin · stable · 2025-01-15');
+    assert.equal(views[2]?.description, 'builtin · 2025-02-01');
+    assert.deepEqual(views[1]?.node, { kind: 'version', name: 'backend/express-route', version: 2 });
+    assert.equal(views[0]?.tooltip, 'backend/express-route v3\nTighter prompt');
+    assert.equal(views[2]?.tooltip, 'backend/express-route v1');
+    assert.ok(views.every((view) => !view.collapsible));
+  });
+});

@@ -1,0 +1,48 @@
+import './setupDom';
+import { strict as assert } from 'node:assert';
+import { configure, fireEvent, render, screen } from '@testing-library/react';
+import { LayoutCache } from '../../webview-ui/src/graph/layout';
+import { TaskGraph } from '../../webview-ui/src/graph/TaskGraph';
+import type { TaskSnapshot } from '../../webview-ui/src/protocol';
+import { generateTasks } from './fixtures';
+
+configure({ asyncUtilTimeout: 10000 });
+
+describe('webview TaskGraph', () => {
+  it('renders 300 laid-out React Flow nodes and only updates them when statuses change', async () => {
+    const tasks = generateTasks(300);
+    const cache = new LayoutCache();
+    const selected: string[] = [];
+    const onSelect = (taskId: string) => selected.push(taskId);
+    const { rerender } = render(
+      <TaskGraph tasks={tasks} selectedTaskId={undefined} onSelect={onSelect} layoutCache={cache} />,
+    );
+
+    await screen.findByTestId('task-node-t299');
+    assert.equal(document.querySelectorAll('.react-flow__node').length, 300);
+    assert.equal(cache.elkRuns, 1);
+    const layout = await cache.layout(tasks);
+    const wrapper = screen.getByTestId('rf__node-t42');
+    const position = layout.positions.get('t42');
+    assert.ok(position);
+    assert.equal(wrapper.style.transform, `translate(${position.x}px,${position.y}px)`);
+    assert.equal(wrapper.style.visibility, 'visible');
+
+    const progressed: TaskSnapshot[] = tasks.map((task) => ({ ...task, status: 'succeeded', attempts: 3 }));
+    rerender(<TaskGraph tasks={progressed} selectedTaskId="t7" onSelect={onSelect} layoutCache={cache} />);
+    assert.equal(screen.getByTestId('task-node-t0').dataset.status, 'succeeded');
+    assert.ok(screen.getByTestId('task-node-t0').textContent?.includes('attempt 3'));
+    assert.equal(screen.getByTestId('task-node-t7').getAttribute('aria-pressed'), 'true');
+    await cache.layout(progressed);
+    assert.equal(cache.elkRuns, 1, 'status changes reuse the layout');
+
+    const node = screen.getByTestId('task-node-t3');
+    assert.equal(node.getAttribute('role'), 'button');
+    assert.equal(node.getAttribute('aria-label'), 'Task t3, Succeeded');
+    fireEvent.keyDown(node, { key: 'Enter' });
+    fireEvent.keyDown(node, { key: ' ' });
+    fireEvent.keyDown(node, { key: 'a' });
+    fireEvent.click(screen.getByTestId('task-node-t4'));
+    assert.deepEqual(selected, ['t3', 't3', 't4']);
+  });
+});
