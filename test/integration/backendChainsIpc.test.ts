@@ -163,6 +163,10 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
     );
     assert.equal(api.status, 'succeeded');
     assert.ok((api.usage?.inputTokens ?? 0) > 0);
+    assert.equal(api.template?.name, 'backend/express-route', 'the snapshot names the template the task rendered');
+    assert.equal(last.tasks.find((task) => task.id === 'setup')?.template, undefined);
+    // Final snapshot: every file the chain wrote is in it (it turns final only after the driver recorded them).
+    assert.equal(last.tasks.flatMap((task) => task.files).filter((file) => file.action === 'created').length, 8);
     assert.ok(outputs.some((output) => output.taskId === 'readme' && output.text.includes('README.md explains')));
 
     const chains = await connection.sendRequest(ChainsListRequest);

@@ -11,8 +11,8 @@ import {
 } from '../../extension/src/workspace/conflictPolicy';
 
 const FOLDER = path.resolve('/work/project');
-const clean = { dirty: false };
-const dirty = { dirty: true };
+const clean = { dirty: false, exists: false };
+const dirty = { dirty: true, exists: true };
 
 const proposed = (filePath: string, extra: Partial<ProposedFile> = {}): ProposedFile => ({
   path: filePath,
@@ -85,6 +85,18 @@ describe('conflict policy', () => {
       assert.deepEqual(planFile(created, false, clean), { kind: 'write', file: created });
       const updated = proposed('src/index.ts', { decision: 'update' });
       assert.deepEqual(planFile(updated, false, clean), { kind: 'write', file: updated });
+    });
+
+    it('asks about a file that appeared since the backend decided to create it, even after accept-all', () => {
+      const file = proposed('src/index.ts');
+      for (const acceptsAll of [false, true]) {
+        assert.deepEqual(planFile(file, acceptsAll, { dirty: false, exists: true }), {
+          kind: 'ask',
+          file,
+          why: 'src/index.ts appeared after Takoss looked',
+          acceptAllAllowed: false,
+        });
+      }
     });
 
     it('asks about a conflict and offers accept-all for it', () => {

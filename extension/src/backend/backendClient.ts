@@ -48,6 +48,8 @@ export class BackendClient implements vscode.Disposable {
   private readonly restartPolicy = new RestartPolicy();
   /** Handlers that must be registered on every client this backend gets (restarts make new ones). */
   private readonly registrations: ((client: LanguageClient) => vscode.Disposable)[] = [];
+  /** Listeners per notification method; see `onNotification`. */
+  private readonly notificationListeners = new Map<string, Set<(params: unknown) => void>>();
   private disposed = false;
 
   constructor(private readonly options: BackendClientOptions) {}
@@ -112,9 +114,27 @@ export class BackendClient implements vscode.Disposable {
     return token ? client.sendRequest<R>(type.method, params, token) : client.sendRequest<R>(type.method, params);
   }
 
-  /** Listens to a backend notification, across restarts of the backend. */
+  /**
+   * Listens to a backend notification, across restarts of the backend. Any number of
+   * listeners may share a notification: the client keeps one handler per method, which
+   * fans out (registering a second handler directly would silently replace the first).
+   */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
-    return this.register((client) => client.onNotification(type, handler));
+    let listeners = this.notificationListeners.get(type.method);
+    if (!listeners) {
+      const created = new Set<(params: unknown) => void>();
+      listeners = created;
+      this.notificationListeners.set(type.method, created);
+      this.register((client) =>
+        client.onNotification(type.method, (params: unknown) => {
+          for (const listener of [...created]) listener(params);
+        }),
+      );
+    }
+    const listener = handler as (params: unknown) => void;
+    listeners.add(listener);
+    const registered = listeners;
+    return new vscode.Disposable(() => registered.delete(listener));
   }
 
   /** Answers a request the backend sends (e.g. writing files), across restarts of the backend. */

@@ -12,17 +12,17 @@ export const TEMPLATE_SCHEME = 'takoss-template';
 type TemplateFile =
   { readonly name: string; readonly version: number } | { readonly name: string; readonly edit: true };
 
-/** `takoss-template:/<name>/v<N>.prompt.md` shows a version; `…/edit.prompt.md` edits the production one. */
+/** `takoss-template:/<name>/v<N>.template.md` shows a version; `…/edit.template.md` edits the production one. */
 export function templateVersionUri(name: string, version: number): vscode.Uri {
-  return vscode.Uri.from({ scheme: TEMPLATE_SCHEME, path: `/${name}/v${version}.prompt.md` });
+  return vscode.Uri.from({ scheme: TEMPLATE_SCHEME, path: `/${name}/v${version}.template.md` });
 }
 
 export function templateEditUri(name: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: TEMPLATE_SCHEME, path: `/${name}/edit.prompt.md` });
+  return vscode.Uri.from({ scheme: TEMPLATE_SCHEME, path: `/${name}/edit.template.md` });
 }
 
 function parseUri(uri: vscode.Uri): TemplateFile {
-  const match = /^\/(.+)\/(?:v(\d+)|(edit))\.prompt\.md$/.exec(uri.path);
+  const match = /^\/(.+)\/(?:v(\d+)|(edit))\.template\.md$/.exec(uri.path);
   if (!match?.[1]) throw vscode.FileSystemError.FileNotFound(uri);
   return match[3] ? { name: match[1], edit: true } : { name: match[1], version: Number(match[2]) };
 }

@@ -40,6 +40,8 @@ export function checkWorkspace(
 export interface FileState {
   /** The file has unsaved changes in an editor. */
   readonly dirty: boolean;
+  /** The file exists now (it may have appeared since the backend looked). */
+  readonly exists: boolean;
 }
 
 export function planFile(file: ProposedFile, chainAcceptsAll: boolean, state: FileState): FilePlan {
@@ -58,6 +60,9 @@ export function planFile(file: ProposedFile, chainAcceptsAll: boolean, state: Fi
     return { kind: 'ask', file, why: `${file.path} has unsaved changes in an editor`, acceptAllAllowed: false };
   }
   if (file.decision === 'unchanged') return { kind: 'unchanged', file };
+  if (file.decision === 'create' && state.exists) {
+    return { kind: 'ask', file, why: `${file.path} appeared after Takoss looked`, acceptAllAllowed: false };
+  }
   const protection = file.protection ?? verdict.protection?.reason ?? isProtectedPath(file.path)?.reason;
   if (protection) return { kind: 'ask', file, why: protection, acceptAllAllowed: false };
   if (file.conflict) {

@@ -40,7 +40,8 @@ export class WorkspaceWriter {
     }
     const plans: FilePlan[] = [];
     for (const file of params.files) {
-      let plan = planFile(file, this.acceptAll.has(params.chainId), { dirty: isDirty(workspace.folder, file.path) });
+      const state = { dirty: isDirty(workspace.folder, file.path), exists: await exists(workspace.folder, file.path) };
+      let plan = planFile(file, this.acceptAll.has(params.chainId), state);
       if (plan.kind === 'write' || plan.kind === 'ask') plan = await this.contain(workspace.folder, plan);
       if (plan.kind === 'ask') {
         const answer = await this.ask(workspace.folder, params, plan);
@@ -88,6 +89,7 @@ export class WorkspaceWriter {
       );
       return choice === ACCEPT ? 'accept' : choice === ACCEPT_ALL ? 'acceptAll' : choice === SKIP ? 'skip' : undefined;
     } finally {
+      await closeDiff(proposedUri);
       this.proposed.release(proposedUri);
       this.proposed.release(currentUri);
     }
@@ -148,6 +150,26 @@ export class WorkspaceWriter {
 function isDirty(folder: string, relative: string): boolean {
   const absolute = resolveInside(folder, relative);
   return vscode.workspace.textDocuments.some((document) => document.isDirty && document.uri.fsPath === absolute);
+}
+
+/** Closes the question's diff editor once answered: its right side no longer exists. */
+async function closeDiff(proposedUri: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+  const diff = tabs.filter(
+    (tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposedUri.toString(),
+  );
+  if (diff.length > 0) await vscode.window.tabGroups.close(diff, true);
+}
+
+async function exists(folder: string, relative: string): Promise<boolean> {
+  const absolute = resolveInside(folder, relative);
+  if (!absolute) return false;
+  try {
+    await vscode.workspace.fs.stat(vscode.Uri.file(absolute));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function openIfExists(uri: vscode.Uri): Promise<vscode.TextDocument | undefined> {
