@@ -1,41 +1,24 @@
 import assert from 'node:assert/strict';
 import type { ChainSnapshot, TaskSnapshot } from '../../server/src/chainSnapshot';
 import { checkGraphMessage } from '../../extension/src/webview/graphMessages';
+import { chainSnapshot, taskSnapshot } from '../helpers/snapshots';
 
-const task = (id: string, extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
-  id,
-  title: `Task ${id}`,
-  description: `Build ${id}`,
-  category: 'backend',
-  dependsOn: [],
-  status: 'succeeded',
-  attempts: 1,
-  files: [],
-  ...extra,
-});
+const task = (id: string, extra: Partial<TaskSnapshot> = {}) =>
+  taskSnapshot(id, { status: 'succeeded', attempts: 1, ...extra });
 
-const chain: ChainSnapshot = {
-  chainId: 'chain-1',
-  request: 'Build a todo app',
-  workspace: '/work/todo',
-  model: 'claude-test',
-  status: 'running',
-  createdAt: '2025-03-10T12:00:00.000Z',
-  usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0 },
-  tasks: [
-    task('api', {
-      files: [
-        { path: 'src/server.ts', action: 'created' },
-        { path: 'src/db.ts', action: 'updated' },
-        { path: 'README.md', action: 'unchanged' },
-        { path: 'package.json', action: 'skipped', reason: 'you chose Skip' },
-        { path: '.vscode/settings.json', action: 'refused', reason: 'protected' },
-        { path: 'src/pending.ts', action: 'generated' },
-      ],
-    }),
-    task('ui', { status: 'failed', files: [{ path: 'src/App.tsx', action: 'created' }] }),
-  ],
-};
+const chain: ChainSnapshot = chainSnapshot([
+  task('api', {
+    files: [
+      { path: 'src/server.ts', action: 'created' },
+      { path: 'src/db.ts', action: 'updated' },
+      { path: 'README.md', action: 'unchanged' },
+      { path: 'package.json', action: 'skipped', reason: 'you chose Skip' },
+      { path: '.vscode/settings.json', action: 'refused', reason: 'protected' },
+      { path: 'src/pending.ts', action: 'generated' },
+    ],
+  }),
+  task('ui', { status: 'failed', files: [{ path: 'src/App.tsx', action: 'created' }] }),
+]);
 
 /** The message as accepted; fails the test if it was refused. */
 function accepted(data: unknown) {

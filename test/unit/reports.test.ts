@@ -1,40 +1,15 @@
 import assert from 'node:assert/strict';
-import type { ChainSnapshot, TaskSnapshot, UsageView } from '../../server/src/chainSnapshot';
+import type { ChainSnapshot, TaskSnapshot } from '../../server/src/chainSnapshot';
 import type { ChainContextView, TemplateAnalyticsView, VersionAnalyticsView } from '../../server/src/protocol';
 import { chainContextReport, taskContextReport } from '../../extension/src/context/contextReport';
 import { templateAnalyticsReport } from '../../extension/src/templates/analyticsReport';
+import { chainSnapshot, taskSnapshot, usageOf } from '../helpers/snapshots';
 
-const usage = (inputTokens: number, outputTokens: number, costUsd: number): UsageView => ({
-  inputTokens,
-  outputTokens,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd,
-});
-
-const task = (id: string, extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
-  id,
-  title: `Task ${id}`,
-  description: `Build ${id}`,
-  category: 'backend',
-  dependsOn: [],
-  status: 'waiting',
-  attempts: 0,
-  files: [],
-  ...extra,
-});
-
-const snapshot = (tasks: TaskSnapshot[], extra: Partial<ChainSnapshot> = {}): ChainSnapshot => ({
-  chainId: 'chain-1',
-  request: 'Build a todo app\nwith   a REST API',
-  workspace: '/work/todo',
-  model: 'claude-test',
-  status: 'running',
-  createdAt: '2025-03-10T12:00:00.000Z',
-  usage: usage(0, 0, 0),
-  tasks,
-  ...extra,
-});
+const usage = (inputTokens: number, outputTokens: number, costUsd: number) =>
+  usageOf({ inputTokens, outputTokens, costUsd });
+const task = taskSnapshot;
+const snapshot = (tasks: TaskSnapshot[], extra: Partial<ChainSnapshot> = {}) =>
+  chainSnapshot(tasks, { request: 'Build a todo app\nwith   a REST API', ...extra });
 
 const context = (extra: Partial<ChainContextView> = {}, ttlSeconds = 3600): ChainContextView => ({
   chainId: 'chain-1',

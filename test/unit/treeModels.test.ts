@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ChainSnapshot, TaskSnapshot, UsageView } from '../../server/src/chainSnapshot';
+import type { ChainSnapshot } from '../../server/src/chainSnapshot';
 import type { ChainSummaryView, TemplateSummaryView, TemplateVersionView } from '../../server/src/protocol';
 import { chainView, fileViews, taskView } from '../../extension/src/views/chainTreeModel';
 import { categoryViews, templateViews, versionViews } from '../../extension/src/views/templateTreeModel';
@@ -11,41 +11,15 @@ import {
   isLive,
   taskIcon,
 } from '../../extension/src/views/statusIcons';
+import { chainSnapshot, taskSnapshot, usageOf } from '../helpers/snapshots';
 
 const NOW = Date.parse('2025-03-10T12:00:00.000Z');
 const minutesAgo = (minutes: number) => new Date(NOW - minutes * 60_000).toISOString();
 
-const usage = (costUsd: number, inputTokens = 0, outputTokens = 0): UsageView => ({
-  inputTokens,
-  outputTokens,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  costUsd,
-});
-
-const task = (id: string, extra: Partial<TaskSnapshot> = {}): TaskSnapshot => ({
-  id,
-  title: `Task ${id}`,
-  description: `Build ${id}`,
-  category: 'backend',
-  dependsOn: [],
-  status: 'waiting',
-  attempts: 0,
-  files: [],
-  ...extra,
-});
-
-const snapshot = (extra: Partial<ChainSnapshot> = {}): ChainSnapshot => ({
-  chainId: 'chain-1',
-  request: 'Build a todo app',
-  workspace: '/work/todo',
-  model: 'claude-test',
-  status: 'running',
-  createdAt: minutesAgo(5),
-  usage: usage(0.5),
-  tasks: [],
-  ...extra,
-});
+const usage = (costUsd: number, inputTokens = 0, outputTokens = 0) => usageOf({ costUsd, inputTokens, outputTokens });
+const task = taskSnapshot;
+const snapshot = (extra: Partial<ChainSnapshot> = {}) =>
+  chainSnapshot([], { createdAt: minutesAgo(5), usage: usage(0.5), ...extra });
 
 const summary = (extra: Partial<ChainSummaryView> = {}): ChainSummaryView => ({
   chainId: 'chain-1',

@@ -1,33 +1,19 @@
 import type { ChainSnapshot, ExtensionToWebviewMessage, TaskSnapshot } from '../../webview-ui/src/protocol';
 import type { Messenger } from '../../webview-ui/src/vscodeApi';
+import { chainSnapshot, taskSnapshot, usageOf } from '../helpers/snapshots';
 
 type WebviewToExtension = Parameters<Messenger['post']>[0];
 
 export function makeTask(task: Partial<TaskSnapshot> & Pick<TaskSnapshot, 'id'>): TaskSnapshot {
-  return {
-    title: `Task ${task.id}`,
-    description: '',
-    category: 'code',
-    dependsOn: [],
-    status: 'waiting',
-    attempts: 0,
-    files: [],
-    ...task,
-  };
+  return taskSnapshot(task.id, { description: '', category: 'code', ...task });
 }
 
 export function makeChain(tasks: readonly TaskSnapshot[], chain: Partial<ChainSnapshot> = {}): ChainSnapshot {
-  return {
-    chainId: 'chain-1',
-    request: 'Build a todo app',
-    workspace: '/work/todo',
-    model: 'claude-test',
-    status: 'running',
+  return chainSnapshot(tasks, {
     createdAt: '2025-01-01T10:00:00.000Z',
-    usage: { inputTokens: 1200, outputTokens: 340, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.0123 },
-    tasks,
+    usage: usageOf({ inputTokens: 1200, outputTokens: 340, costUsd: 0.0123 }),
     ...chain,
-  };
+  });
 }
 
 export function snapshotMessage(version: number, chain: ChainSnapshot): ExtensionToWebviewMessage {
