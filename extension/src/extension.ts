@@ -53,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
     vscode.workspace.registerTextDocumentContentProvider(CONTEXT_SCHEME, contextDocuments),
     vscode.workspace.registerFileSystemProvider(TEMPLATE_SCHEME, templateFiles, { isCaseSensitive: true }),
-    running.onRequest(ApplyFilesRequest, (params) => writer.apply(params)),
+    running.onRequest(ApplyFilesRequest, (params, token) => writer.apply(params, token)),
     ...registerCommands({
       backend: running,
       log,

@@ -137,9 +137,38 @@ export class BackendClient implements vscode.Disposable {
     return new vscode.Disposable(() => registered.delete(listener));
   }
 
-  /** Answers a request the backend sends (e.g. writing files), across restarts of the backend. */
-  onRequest<P, R>(type: RequestType<P, R, void>, handler: (params: P) => Promise<R>): vscode.Disposable {
-    return this.register((client) => client.onRequest(type.method, (params: P) => handler(params)));
+  /**
+   * Answers a request the backend sends (e.g. writing files), across restarts of the
+   * backend. The token is cancelled when the backend cancels the request or goes away.
+   */
+  onRequest<P, R>(
+    type: RequestType<P, R, void>,
+    handler: (params: P, token: vscode.CancellationToken) => Promise<R>,
+  ): vscode.Disposable {
+    return this.register((client) => {
+      // Cancelled when this client's server stops; a fresh one for each run of the server.
+      let serverRun = new vscode.CancellationTokenSource();
+      const handled = client.onRequest(type.method, (params: P, token: vscode.CancellationToken) => {
+        const either = new vscode.CancellationTokenSource();
+        const links = [token, serverRun.token].map((source) => source.onCancellationRequested(() => either.cancel()));
+        return handler(params, either.token).finally(() => {
+          for (const link of links) link.dispose();
+          either.dispose();
+        });
+      });
+      const watch = client.onDidChangeState(({ newState }) => {
+        if (newState === State.Running) return;
+        serverRun.cancel();
+        serverRun.dispose();
+        serverRun = new vscode.CancellationTokenSource();
+      });
+      return new vscode.Disposable(() => {
+        serverRun.cancel();
+        serverRun.dispose();
+        handled.dispose();
+        watch.dispose();
+      });
+    });
   }
 
   private register(attach: (client: LanguageClient) => vscode.Disposable): vscode.Disposable {
@@ -200,6 +229,8 @@ export class BackendClient implements vscode.Disposable {
   }
 
   private async stop(): Promise<void> {
+    // A start in progress would otherwise leave its client (and process) behind.
+    await this.starting?.catch(() => undefined);
     const client = this.client;
     this.client = undefined;
     this.starting = undefined;

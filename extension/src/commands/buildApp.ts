@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
-import { ChainCancelRequest, ChainStartRequest, type HealthReport } from '../../../server/src/protocol';
+import { ChainStartRequest, type HealthReport } from '../../../server/src/protocol';
 import { describeBackendState } from '../backend/backendState';
-import { formatCost, isLive } from '../views/statusIcons';
 import { askOptions, askRequest } from './buildAppInput';
+import { followBuild, summarizeBuild, type FollowedBuild } from './followBuild';
 import type { CommandContext } from './commandContext';
 import { CommandIds } from './commandIds';
 import { reportFailure } from './commandTargets';
@@ -13,8 +13,6 @@ const OPEN_FOLDER = 'Open Folder';
 const SET_KEY = 'Set API Key';
 const RETRY = 'Retry';
 const SHOW_LOGS = 'Show Logs';
-const OPEN_FILES = 'Open Files';
-const SHOW_GRAPH = 'Show Graph';
 const KEY_RESTART_TIMEOUT_MS = 30_000;
 
 /**
@@ -35,7 +33,7 @@ export function buildApp(context: CommandContext) {
     if (!options) return;
     const finished = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Takoss', cancellable: true },
-      async (progress, token): Promise<ChainSnapshot | undefined> => {
+      async (progress, token): Promise<FollowedBuild | undefined> => {
         progress.report({ message: `planning "${request}"…` });
         let chain: ChainSnapshot;
         try {
@@ -50,11 +48,11 @@ export function buildApp(context: CommandContext) {
         }
         context.chains.accept(undefined, chain);
         await context.graphs.show(chain.chainId);
-        return follow(context, chain, progress, token);
+        return followBuild(context, chain, progress, token);
       },
     );
     // After the progress notification has closed: the summary waits for the user.
-    if (finished) await summarize(context, finished);
+    if (finished) await summarizeBuild(context, finished);
   };
 }
 
@@ -126,57 +124,4 @@ async function ensureReady(
     }
   });
   return ensureReady(context);
-}
-
-/** Reports task progress until the chain ends; Cancel asks the backend to stop the chain. */
-async function follow(
-  { backend, chains, log }: CommandContext,
-  started: ChainSnapshot,
-  progress: vscode.Progress<{ message?: string; increment?: number }>,
-  token: vscode.CancellationToken,
-): Promise<ChainSnapshot> {
-  return new Promise((resolve) => {
-    let done = 0;
-    const report = (chain: ChainSnapshot) => {
-      const succeeded = chain.tasks.filter((task) => task.status === 'succeeded').length;
-      const running = chain.tasks.filter((task) => task.status === 'running' || task.status === 'generated').length;
-      const total = Math.max(1, chain.tasks.length);
-      progress.report({
-        message: `${succeeded}/${chain.tasks.length} tasks done, ${running} running · ${formatCost(chain.usage.costUsd)}`,
-        increment: ((succeeded - done) / total) * 100,
-      });
-      done = succeeded;
-      if (!isLive(chain.status)) {
-        subscription.dispose();
-        cancellation.dispose();
-        resolve(chain);
-      }
-    };
-    const subscription = chains.onDidChangeChain(({ chain }) => {
-      if (chain.chainId === started.chainId) report(chain);
-    });
-    const cancellation = token.onCancellationRequested(() => {
-      progress.report({ message: 'cancelling…' });
-      backend.send(ChainCancelRequest, { chainId: started.chainId }).catch((error: unknown) => {
-        void reportFailure(log, 'Cancel', error);
-      });
-    });
-    report(chains.peek(started.chainId)?.chain ?? started);
-  });
-}
-
-async function summarize({ graphs }: CommandContext, chain: ChainSnapshot): Promise<void> {
-  const written = chain.tasks.flatMap((task) =>
-    task.files.filter((file) => file.action === 'created' || file.action === 'updated').map((file) => file.path),
-  );
-  const failed = chain.tasks.filter((task) => task.status === 'failed').length;
-  const headline =
-    chain.status === 'succeeded'
-      ? `Takoss built "${chain.request}"`
-      : `Takoss stopped "${chain.request}" (${chain.status.replace('_', ' ')}${failed ? `, ${failed} failed` : ''})`;
-  const message = `${headline}: ${written.length} files written, ${formatCost(chain.usage.costUsd)}.`;
-  const show = chain.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const choice = await show(message, ...(written.length > 0 ? [OPEN_FILES] : []), SHOW_GRAPH);
-  if (choice === SHOW_GRAPH) await graphs.show(chain.chainId);
-  if (choice === OPEN_FILES) await vscode.commands.executeCommand(CommandIds.openTaskFile, { chainId: chain.chainId });
 }

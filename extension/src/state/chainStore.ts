@@ -43,6 +43,8 @@ export class ChainStore implements vscode.Disposable {
   private readonly backendVersions = new Map<string, number>();
   private readonly outputs = new Map<string, string>();
   private nextVersion = 1;
+  /** The backend stopped or restarted since the last `running` state. */
+  private interrupted = false;
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly backend: BackendClient) {
@@ -54,8 +56,17 @@ export class ChainStore implements vscode.Disposable {
         this.outputEmitter.fire(output);
       }),
       backend.onDidChangeState((state) => {
-        if (state.kind === 'starting' || state.kind === 'stopped') this.backendVersions.clear();
-        if (state.kind === 'running') this.invalidateList();
+        if (state.kind !== 'running') {
+          // A new backend numbers its snapshots from 1 again, and follows none of the old one's chains.
+          this.backendVersions.clear();
+          this.interrupted = true;
+          return;
+        }
+        if (this.interrupted) {
+          this.interrupted = false;
+          this.dropLiveSnapshots();
+        }
+        this.invalidateList();
       }),
     ];
   }
@@ -109,6 +120,11 @@ export class ChainStore implements vscode.Disposable {
     this.backendVersions.delete(chainId);
     for (const key of [...this.outputs.keys()]) if (key.startsWith(`${chainId}\u0000`)) this.outputs.delete(key);
     this.invalidateList();
+  }
+
+  /** Live snapshots of a backend that went away are stale: forget them, so views ask the new one. */
+  private dropLiveSnapshots(): void {
+    for (const chain of this.liveChains()) this.snapshots.delete(chain.chainId);
   }
 
   invalidateList(): void {

@@ -6,11 +6,11 @@ import { formatCost } from '../views/statusIcons';
 /** Running chains and what they have spent; shown only while a chain runs. Click: the graph. */
 export class ChainsStatusItem implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('takoss.chains', vscode.StatusBarAlignment.Left, 9);
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly chains: ChainStore) {
     this.item.name = 'Takoss Chains';
-    this.subscription = chains.onDidChangeChain(() => this.render());
+    this.subscriptions = [chains.onDidChangeChain(() => this.render()), chains.onDidChangeList(() => this.render())];
     this.render();
   }
 
@@ -36,7 +36,7 @@ export class ChainsStatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const subscription of this.subscriptions) subscription.dispose();
     this.item.dispose();
   }
 }

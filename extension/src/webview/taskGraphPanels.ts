@@ -59,6 +59,14 @@ export class TaskGraphPanels implements vscode.Disposable {
   }
 
   private async receive(chainId: string, data: unknown): Promise<void> {
+    try {
+      await this.handle(chainId, data);
+    } catch (error) {
+      this.log.error(`Task graph: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private async handle(chainId: string, data: unknown): Promise<void> {
     const snapshot = this.chains.peek(chainId) ?? (await this.chains.get(chainId));
     const verdict = checkGraphMessage(data, snapshot.chain);
     if (!verdict.ok) {
