@@ -3,7 +3,8 @@
 //   dist/extension.js  the VS Code extension (CJS, `vscode` external)
 //   dist/cli.js        the backend and CLI (Node 20, CJS; the extension forks it as `cli.js serve`)
 //   dist/webview/      the task-graph webview (browser, IIFE)
-// Flags: --production (minify, no source maps), --watch.
+// Flags: --production (minify, no source maps), --watch, --vscode-tests (instead: the
+// extension-host test suites, test/vscode/*.ts → dist/vscode-tests/, for @vscode/test-cli).
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const vscodeTests = process.argv.includes('--vscode-tests');
 const { version } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 /** @type {esbuild.BuildOptions} */
@@ -60,7 +62,21 @@ const bundles = [
   },
 ];
 
-if (watch) {
+/** @type {esbuild.BuildOptions} */
+const extensionHostTests = {
+  ...common,
+  entryPoints: ['test/vscode/*.ts'],
+  outdir: 'dist/vscode-tests',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode', 'pg-native'],
+};
+
+if (vscodeTests) {
+  await esbuild.build(extensionHostTests);
+  console.error('[build] extension-host tests in dist/vscode-tests');
+} else if (watch) {
   const contexts = await Promise.all(bundles.map((options) => esbuild.context(options)));
   await Promise.all(contexts.map((context) => context.watch()));
   console.error('[build] watching for changes…');

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs code-server (a real VS Code 1.100 workbench with the Node extension host) into
-# .vscode-test/code-server for the end-to-end tests, offline-safe on these machines:
-# desktop VS Code cannot be downloaded here, code-server comes from the npm registry.
-# About 1 s when already installed. Prints the code-server entry point on stdout.
+# Installs code-server (a real VS Code 1.100 workbench with the Node extension host) for the
+# end-to-end tests, offline-safe on these machines: desktop VS Code cannot be downloaded
+# here, code-server comes from the npm registry. The install lives in a per-user cache
+# (TAKOSS_CODE_SERVER_CACHE, default ~/.cache/takoss) so clean clones — CI — reuse it, and
+# the gitignored .vscode-test/code-server links to it. About 1 s when already installed.
+# Prints the code-server entry point on stdout.
 set -euo pipefail
 
 VERSION=4.100.3
@@ -10,12 +12,19 @@ RIPGREP_PACKAGE_VERSION=1.15.11
 RIPGREP_ASSET=ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-dest="$root/.vscode-test/code-server"
-entry="$dest/node_modules/code-server/out/node/entry.js"
+cache_root="${TAKOSS_CODE_SERVER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/takoss}"
+dest="$cache_root/code-server-$VERSION"
+link="$root/.vscode-test/code-server"
+entry="$link/node_modules/code-server/out/node/entry.js"
 log() { printf '[code-server] %s\n' "$*" >&2; }
 
+link_install() { mkdir -p "$(dirname "$link")" && ln -sfn "$dest" "$link"; }
 installed_version() { node -p "require('$dest/node_modules/code-server/package.json').version" 2>/dev/null || true; }
-if [ -f "$entry" ] && [ "$(installed_version)" = "$VERSION" ]; then echo "$entry"; exit 0; fi
+if [ "$(installed_version)" = "$VERSION" ] && [ -f "$dest/node_modules/code-server/out/node/entry.js" ]; then
+  link_install
+  echo "$entry"
+  exit 0
+fi
 
 # Debian packages: the browser the UI tests drive, ripgrep for the workbench's search, and
 # what node-gyp needs to build code-server's native modules.
@@ -50,5 +59,6 @@ mkdir -p "$dest"
   npm_config_dangerously_allow_all_scripts=true \
   npm install --unsafe-perm --no-audit --no-fund --loglevel=error "code-server@$VERSION" >&2
 )
-[ -f "$entry" ] || { log "code-server did not install: $entry is missing"; exit 1; }
+[ -f "$dest/node_modules/code-server/out/node/entry.js" ] || { log "code-server did not install into $dest"; exit 1; }
+link_install
 echo "$entry"

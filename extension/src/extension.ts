@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApplyFilesRequest } from '../../server/src/protocol';
+import type { TakossApi } from './api';
 import { BackendClient } from './backend/backendClient';
 import { registerCommands } from './commands';
 import { CONTEXT_SCHEME, ContextDocuments } from './context/contextDocuments';
@@ -17,8 +18,8 @@ import { WorkspaceWriter } from './workspace/workspaceWriter';
 
 let backend: BackendClient | undefined;
 
-/** Wires the parts together; the backend itself starts lazily, on first use. */
-export function activate(context: vscode.ExtensionContext): void {
+/** Wires the parts together; the backend itself starts lazily, on first use. Returns the read-only API (api.ts). */
+export function activate(context: vscode.ExtensionContext): TakossApi {
   const log = vscode.window.createOutputChannel('Takoss', { log: true });
   const apiKeys = new ApiKeyStore(context.secrets);
   const running = new BackendClient({
@@ -71,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidGrantWorkspaceTrust(() => void running.restartIfRunning()),
     apiKeys.onDidChange(() => void running.restartIfRunning()),
   );
+  return { templatesTree, chainsTree };
 }
 
 /** Returning the promise lets VS Code wait for the backend's graceful shutdown. */

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
 import { ChainStartRequest, type HealthReport } from '../../../server/src/protocol';
 import { describeBackendState } from '../backend/backendState';
-import { askOptions, askRequest } from './buildAppInput';
+import { parseBuildAppArguments } from './buildAppArguments';
+import { askOptions, askRequest, defaultOptions } from './buildAppInput';
 import { followBuild, summarizeBuild, type FollowedBuild } from './followBuild';
 import type { CommandContext } from './commandContext';
 import { CommandIds } from './commandIds';
@@ -21,15 +22,21 @@ const KEY_RESTART_TIMEOUT_MS = 30_000;
  * notification whose Cancel stops the chain. Ends with a summary of what was written.
  */
 export function buildApp(context: CommandContext) {
-  return async (): Promise<void> => {
+  return async (argument?: unknown): Promise<void> => {
+    const parsed = parseBuildAppArguments(argument);
+    if (!parsed.ok) {
+      void vscode.window.showErrorMessage(`Takoss: Build App was given arguments it cannot use — ${parsed.error}.`);
+      return;
+    }
+    const given = parsed.value;
     if (!(await ensureTrusted())) return;
-    const folder = await chooseFolder();
+    const folder = await chooseFolder(given.folder);
     if (!folder) return;
-    const request = await askRequest(context.globalState);
+    const request = given.request ?? (await askRequest(context.globalState));
     if (!request) return;
     const health = await ensureReady(context);
     if (!health) return;
-    const options = await askOptions(context.backend);
+    const options = given.options ? { ...defaultOptions(), ...given.options } : await askOptions(context.backend);
     if (!options) return;
     const finished = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Takoss', cancellable: true },
@@ -66,8 +73,18 @@ async function ensureTrusted(): Promise<boolean> {
   return false;
 }
 
-async function chooseFolder(): Promise<vscode.WorkspaceFolder | undefined> {
+async function chooseFolder(givenPath: string | undefined): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
+  if (givenPath !== undefined) {
+    const given = folders.find((folder) => folder.uri.fsPath === vscode.Uri.file(givenPath).fsPath);
+    if (!given) {
+      const open = folders.map((folder) => folder.uri.fsPath).join(', ') || 'none';
+      void vscode.window.showErrorMessage(
+        `Takoss: "${givenPath}" is not a folder of this workspace (open: ${open}). Pass one of those, or no folder to be asked.`,
+      );
+    }
+    return given;
+  }
   if (folders.length === 1) return folders[0];
   if (folders.length > 1) {
     return vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder should Takoss build the app in?' });

@@ -8,7 +8,7 @@ import type { BackendClient } from '../backend/backendClient';
 
 const HISTORY_KEY = 'takoss.requestHistory';
 const HISTORY_SIZE = 20;
-const MIN_REQUEST_LENGTH = 10;
+export const MIN_REQUEST_LENGTH = 10;
 
 export type BuildOptions = Pick<StartChainParams, 'concurrency' | 'model' | 'budgetUsd' | 'collection'>;
 
@@ -51,11 +51,7 @@ interface OptionItem extends vscode.QuickPickItem {
 
 /** The build options, starting from settings; the user may change any before starting. */
 export async function askOptions(backend: BackendClient): Promise<BuildOptions | undefined> {
-  const settings = vscode.workspace.getConfiguration('takoss');
-  let options: BuildOptions = {
-    concurrency: settings.get<number>('concurrency', 4),
-    model: settings.get<string>('model', 'claude-sonnet-5-5'),
-  };
+  let options = defaultOptions();
   for (;;) {
     const items: OptionItem[] = [
       { option: 'start', label: '$(rocket) Start the build', description: describe(options) },
@@ -74,6 +70,15 @@ export async function askOptions(backend: BackendClient): Promise<BuildOptions |
     const changed = await changeOption(backend, picked.option, options);
     if (changed) options = changed;
   }
+}
+
+/** The options from settings, before the user changes any. */
+export function defaultOptions(): BuildOptions {
+  const settings = vscode.workspace.getConfiguration('takoss');
+  return {
+    concurrency: settings.get<number>('concurrency', 4),
+    model: settings.get<string>('model', 'claude-sonnet-5-5'),
+  };
 }
 
 function describe(options: BuildOptions): string {

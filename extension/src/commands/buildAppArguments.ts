@@ -1,0 +1,56 @@
+/**
+ * What "Takoss: Build App" accepts as a command argument — from a keybinding's `args`, a
+ * task or another extension — so it can skip the questions it would otherwise ask:
+ * `{ "request": "Build a Todo app…", "folder": "/path/in/workspace", "options": { "concurrency": 2 } }`.
+ */
+import { z } from 'zod';
+import { MIN_REQUEST_LENGTH } from './buildAppInput';
+
+export const BuildAppArguments = z
+  .object({
+    request: z.string().trim().min(MIN_REQUEST_LENGTH, `say at least ${MIN_REQUEST_LENGTH} characters`).optional(),
+    /** A workspace folder's path; without it, the only folder or the user's pick. */
+    folder: z.string().min(1).optional(),
+    /** Given: start with these (settings fill the rest) instead of showing the options pick. */
+    options: z
+      .object({
+        concurrency: z.number().int().min(1).max(64).optional(),
+        model: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9.-]{2,99}$/)
+          .optional(),
+        budgetUsd: z.number().positive().optional(),
+        collection: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type BuildAppArguments = z.infer<typeof BuildAppArguments>;
+const ARGUMENT_KEYS = Object.keys(BuildAppArguments.shape);
+
+/**
+ * The arguments, or an error message that names what is wrong. Run from the palette or a
+ * menu, VS Code passes nothing (or a clicked element): that means "ask".
+ */
+export function parseBuildAppArguments(
+  value: unknown,
+): { ok: true; value: BuildAppArguments } | { ok: false; error: string } {
+  if (
+    typeof value !== 'object' ||
+    value === null ||
+    !isPlainObject(value) ||
+    !ARGUMENT_KEYS.some((key) => key in value)
+  ) {
+    return { ok: true, value: {} };
+  }
+  const parsed = BuildAppArguments.safeParse(value);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);
+  return { ok: false, error: problems.join('; ') };
+}
+
+function isPlainObject(value: object): boolean {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
