@@ -22,6 +22,7 @@ export default defineConfig({
     ui: 'bdd',
     timeout: 120_000,
     preload: './dist/vscode-tests/setup.js',
+    reporter: path.resolve('dist/vscode-tests/summaryReporter.js'),
   },
   ...(process.env.TAKOSS_VSCODE === 'code-server'
     ? { useInstallation: { fromPath: path.resolve('scripts/code-server-vscode') } }

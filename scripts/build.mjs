@@ -70,7 +70,8 @@ const extensionHostTests = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', 'pg-native'],
+  // mocha: the reporter extends the mocha the runner already loaded.
+  external: ['vscode', 'pg-native', 'mocha'],
 };
 
 if (vscodeTests) {

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { TakossApi } from '../../extension/src/api';
 
+export { eventually } from '../e2e/harness/steps';
+
 export const EXTENSION_ID = 'takoss.takoss';
 
 export async function activateTakoss(): Promise<TakossApi> {
@@ -32,26 +34,4 @@ export async function findChild(
 export function labelOf(item: vscode.TreeItem): string {
   const label = item.label;
   return typeof label === 'string' ? label : (label?.label ?? '');
-}
-
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(
-  what: string,
-  check: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs / 1000} s waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
-  );
 }

@@ -11,6 +11,7 @@ import {
   type LayoutDirection,
   type TaskFlowNode,
 } from './layout';
+import { RevealSelected } from './RevealSelected';
 import { TaskNode } from './TaskNode';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
@@ -87,6 +88,7 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
         <MiniMap<TaskFlowNode> nodeColor={minimapColor} pannable zoomable ariaLabel="Task graph overview" />
+        <RevealSelected node={nodes.find((node) => node.id === selectedTaskId)} />
       </ReactFlow>
     </div>
   );

@@ -7,11 +7,21 @@ import { useReactFlow, useStoreApi } from '@xyflow/react';
  * wrapper, which the graph turns off in favour of the node's button.)
  */
 export function useRevealOnFocus(center: { x: number; y: number }): (event: FocusEvent<HTMLElement>) => void {
+  const reveal = useReveal();
+  return useCallback(
+    (event: FocusEvent<HTMLElement>) => {
+      if (event.currentTarget.matches(':focus-visible')) reveal(center);
+    },
+    [reveal, center],
+  );
+}
+
+/** Pans (keeping the zoom) so that a point of the graph is on screen, if it is not already. */
+export function useReveal(): (center: { x: number; y: number }) => void {
   const store = useStoreApi();
   const { setCenter } = useReactFlow();
   return useCallback(
-    (event: FocusEvent<HTMLElement>) => {
-      if (!event.currentTarget.matches(':focus-visible')) return;
+    (center: { x: number; y: number }) => {
       const { transform, width, height } = store.getState();
       const [panX, panY, zoom] = transform;
       const screenX = center.x * zoom + panX;
@@ -19,6 +29,6 @@ export function useRevealOnFocus(center: { x: number; y: number }): (event: Focu
       if (screenX >= 0 && screenX <= width && screenY >= 0 && screenY <= height) return;
       void setCenter(center.x, center.y, { zoom, duration: 200 });
     },
-    [store, setCenter, center.x, center.y],
+    [store, setCenter],
   );
 }

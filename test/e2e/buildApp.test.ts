@@ -1,0 +1,147 @@
+/**
+ * A user's first build, click by click in a real VS Code (code-server in Chromium), with real
+ * Redis and PostgreSQL and the fake Claude: F1 → Build App, the key asked for and stored,
+ * the progress notification, a conflict answered with Skip, the files on disk, both trees,
+ * template search, the live task graph and a task's context, the context inspector, and one
+ * Ctrl+Z taking one task's files back.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { TODO_REQUEST, todoAppFiles, todoAppScript, todoPlan } from '../fixtures/todoApp';
+import { startSession, type Session } from './harness/session';
+import { E2E_API_KEY } from './harness/takossEnvironment';
+import { eventually, screenshotOnFailure } from './harness/steps';
+
+const USERS_README = '# My project\n\nWritten by hand; Takoss must not replace it without asking.\n';
+const UI_FILES = ['web/index.html', 'web/App.jsx'];
+
+describe('Build App in a real VS Code', function () {
+  let session: Session;
+
+  before(async function () {
+    this.timeout(180_000);
+    // Slow enough for the graph to be seen running, fast enough for CI.
+    session = await startSession({ name: 'build-app', script: todoAppScript(400) });
+    writeFileSync(path.join(session.workspace, 'README.md'), USERS_README);
+  });
+  after(async () => session?.close());
+  afterEach(async function () {
+    await screenshotOnFailure(this, session?.workbench);
+  });
+
+  it('F1 → Build App asks for the key, shows progress, asks before replacing README.md, and writes the files', async () => {
+    const { workbench, workspace } = session;
+    await workbench.openTakossSidebar();
+    await workbench.runCommand('Takoss: Build App');
+    await workbench.answerInput('Takoss: Build App', TODO_REQUEST);
+
+    // No key in SecretStorage yet: a modal asks, the key goes in, the backend restarts with it.
+    await workbench.dialog().filter({ hasText: 'needs your Anthropic API key' }).waitFor({ timeout: 60_000 });
+    await workbench.screenshot('asks-for-api-key');
+    await workbench.clickDialogButton('Set API Key');
+    await workbench.answerInput('Takoss: Anthropic API Key', E2E_API_KEY);
+
+    await workbench.pick('Takoss: Build options', 'Start the build');
+    const progress = workbench.notification(/^Takoss/);
+    await progress.waitFor({ timeout: 30_000 });
+    await workbench.screenshot('progress-notification');
+
+    // README.md exists and is the user's: a diff opens and the question waits for an answer.
+    const question = workbench.notification('wants to write README.md');
+    await question.waitFor({ timeout: 90_000 });
+    await workbench.page.locator('.tab').filter({ hasText: 'README.md: current ↔ Takoss' }).first().waitFor();
+    await workbench.screenshot('readme-conflict-diff');
+    await workbench.clickNotificationButton('wants to write README.md', 'Skip');
+
+    const summary = workbench.notification(`Takoss built "${TODO_REQUEST}"`);
+    await summary.waitFor({ timeout: 90_000 });
+    assert.equal(await workbench.notification('planning').count(), 0, 'the progress notification ended');
+    await workbench.screenshot('build-summary');
+
+    for (const [file, content] of todoAppFiles()) {
+      if (file === 'README.md') continue;
+      assert.equal(readFileSync(path.join(workspace, file), 'utf8'), content, file);
+    }
+    assert.equal(readFileSync(path.join(workspace, 'README.md'), 'utf8'), USERS_README, 'Skip kept the user’s README');
+  });
+
+  it('the task graph shows one succeeded node per task, and a node’s panel shows the context it received', async () => {
+    const { workbench } = session;
+    await workbench.clearNotifications();
+    for (const task of todoPlan.tasks) {
+      await eventually(`${task.id} succeeded in the graph`, async () =>
+        (await workbench.taskNode(task.id).getAttribute('data-status')) === 'succeeded' ? true : undefined,
+      );
+    }
+    assert.equal(await workbench.graph().locator('[data-testid^="task-node-"]').count(), todoPlan.tasks.length);
+    await workbench.screenshot('task-graph');
+
+    await workbench.taskNode('api').click();
+    const panel = workbench.graph().locator('[data-testid="task-panel"]');
+    await panel.waitFor();
+    const received = workbench.graph().locator('[data-testid="task-context"]');
+    await received.locator('[data-testid="context-store"]').waitFor();
+    assert.match(await received.innerText(), /createTodoStore/, 'the store task’s output, handed to api');
+    assert.equal(await received.locator('[data-testid="context-ui"]').count(), 0, 'ui is not an ancestor of api');
+    await received.scrollIntoViewIfNeeded();
+    await workbench.screenshot('task-panel-context');
+  });
+
+  it('the Chains tree shows the chain and its tasks as succeeded; the Templates tree and search find templates', async () => {
+    const { workbench } = session;
+    await workbench.openTakossSidebar();
+    const chain = workbench.treeRow('Chains', TODO_REQUEST);
+    await eventually('the chain marked succeeded', async () =>
+      (await chain.innerText()).includes('succeeded') ? true : undefined,
+    );
+    await workbench.expand(chain);
+    for (const task of todoPlan.tasks) {
+      const row = workbench.treeRow('Chains', task.title);
+      await row.waitFor();
+      assert.match(await row.innerText(), /succeeded/, task.title);
+    }
+    await workbench.expand(workbench.treeRow('Templates', /^frontend/));
+    await workbench.treeRow('Templates', 'react-component').waitFor();
+    assert.ok(await workbench.treeRow('Templates', /^backend/).isVisible());
+    await workbench.screenshot('trees');
+
+    await workbench.runCommand('Takoss: Search Templates');
+    await workbench.quickInputTitle().filter({ hasText: 'Search Templates' }).waitFor();
+    await workbench.quickInputBox().fill('express route');
+    await workbench.quickPickRow('backend/express-route').waitFor({ timeout: 30_000 });
+    await workbench.screenshot('template-search');
+    await workbench.page.keyboard.press('Escape');
+  });
+
+  it('the context inspector shows every task’s result for the chain', async () => {
+    const { workbench } = session;
+    await workbench.runCommand('Takoss: Inspect Context');
+    await workbench.pick('Inspect Context', TODO_REQUEST);
+    await workbench.activeTabTitle().filter({ hasText: 'context.md' }).waitFor();
+    const visible = await workbench.activeEditorText();
+    assert.ok(visible.includes('# Context of chain') && visible.includes('Results stored: 6'), visible);
+    await workbench.screenshot('context-inspector');
+    // The editor renders only what is on screen: find each task's stored result instead.
+    for (const result of ['createTodoStore() with list', 'web/App.jsx exports App', 'README.md explains install']) {
+      assert.equal(await workbench.findInActiveEditor(result), true, `"${result}" in the context document`);
+    }
+  });
+
+  it('one Ctrl+Z in a task’s file takes back that task’s files', async () => {
+    const { workbench, workspace } = session;
+    await workbench.page.keyboard.press('Control+P');
+    await workbench.quickInputBox().fill('web/App.jsx');
+    await workbench.quickPickRow('App.jsx').waitFor();
+    await workbench.page.keyboard.press('Enter');
+    await workbench.activeTabTitle().filter({ hasText: 'App.jsx' }).waitFor();
+    await workbench.page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await workbench.page.keyboard.press('Control+Z');
+    await eventually(
+      'the ui task’s files gone',
+      () => UI_FILES.every((file) => !existsSync(path.join(workspace, file))) || undefined,
+    );
+    assert.ok(existsSync(path.join(workspace, 'server', 'app.js')), 'other tasks’ files stay');
+    await workbench.screenshot('after-undo');
+  });
+});

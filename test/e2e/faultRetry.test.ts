@@ -1,0 +1,72 @@
+/**
+ * Claude overloaded: the fake answers 529 twice for one task. In a real VS Code the graph
+ * shows that task's retries and the chain still succeeds, every file written once.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TODO_REQUEST, todoAppFiles, todoAppScript, todoPlan } from '../fixtures/todoApp';
+import { startSession, type Session } from './harness/session';
+import { eventually, screenshotOnFailure } from './harness/steps';
+import { E2E_API_KEY } from './harness/takossEnvironment';
+
+const OVERLOADED_TASK = 'store';
+
+function overloadedScript() {
+  const script = todoAppScript(300);
+  const task = script.tasks?.[OVERLOADED_TASK];
+  assert.ok(task, `the todo script has no ${OVERLOADED_TASK} task`);
+  task.faults = [
+    { kind: 'http', status: 529 },
+    { kind: 'http', status: 529 },
+  ];
+  return script;
+}
+
+describe('a task that meets 529 twice, in a real VS Code', function () {
+  let session: Session;
+
+  before(async function () {
+    this.timeout(180_000);
+    // The key comes from the environment here (the first-run key flow is Build App's test).
+    session = await startSession({
+      name: 'fault-retry',
+      script: overloadedScript(),
+      env: { ANTHROPIC_API_KEY: E2E_API_KEY, TAKOSS_RETRY_BACKOFF_MS: '500' },
+    });
+  });
+  after(async () => session?.close());
+  afterEach(async function () {
+    await screenshotOnFailure(this, session?.workbench);
+  });
+
+  it('shows the retries on the task’s node and the chain still succeeds', async () => {
+    const { workbench, workspace, environment } = session;
+    await workbench.startBuild(TODO_REQUEST);
+    const node = workbench.taskNode(OVERLOADED_TASK);
+    await node.locator('.task-node-attempts').waitFor({ timeout: 90_000 });
+    await workbench.screenshot('retrying');
+
+    await eventually(
+      'the chain succeeded',
+      async () =>
+        (await workbench.graph().locator('[data-testid="chain-status"]').innerText()) === 'Succeeded'
+          ? true
+          : undefined,
+      120_000,
+    );
+    await workbench.clearNotifications();
+    assert.equal(await node.getAttribute('data-status'), 'succeeded');
+    assert.equal(await node.locator('.task-node-attempts').innerText(), 'attempt 3');
+    for (const task of todoPlan.tasks) {
+      assert.equal(await workbench.taskNode(task.id).getAttribute('data-status'), 'succeeded', task.id);
+    }
+    await workbench.screenshot('succeeded-after-retries');
+
+    const overloadedCalls = environment.fake.requestsFor(OVERLOADED_TASK).filter((request) => request.turn === 0);
+    assert.equal(overloadedCalls.length, 3, 'two 529s, then the answer');
+    for (const [file, content] of todoAppFiles()) {
+      assert.equal(readFileSync(path.join(workspace, file), 'utf8'), content, file);
+    }
+  });
+});

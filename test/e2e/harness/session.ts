@@ -1,0 +1,63 @@
+/**
+ * One UI test's world: a fresh temporary workspace, Takoss's services (a database, a queue and
+ * the fake Claude), code-server with the extension under development, and Chromium on the
+ * workbench. `close` tears all of it down; failures keep a last screenshot.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FakeAnthropicScript } from '../../fixtures/fakeAnthropic';
+import { REPO_ROOT } from '../../helpers/paths';
+import { openWorkbench, type OpenWorkbench } from './browser';
+import { type CodeServer, startCodeServer } from './codeServer';
+import { startTakossEnvironment, type TakossEnvironment } from './takossEnvironment';
+import { Workbench } from './workbench';
+
+export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+
+export interface SessionOptions {
+  /** Names the screenshot folder: test-results/<name>/. */
+  readonly name: string;
+  readonly script: FakeAnthropicScript;
+  /** Extra environment for the backend (e.g. faster retries). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface Session {
+  readonly workspace: string;
+  readonly environment: TakossEnvironment;
+  readonly workbench: Workbench;
+  close(): Promise<void>;
+}
+
+export async function startSession(options: SessionOptions): Promise<Session> {
+  const workspace = mkdtempSync(path.join(os.tmpdir(), `takoss-e2e-${options.name}-`));
+  const environment = await startTakossEnvironment(options.script);
+  let server: CodeServer | undefined;
+  let opened: OpenWorkbench | undefined;
+  const close = async () => {
+    await opened?.close();
+    await server?.stop();
+    await environment.close();
+    rmSync(workspace, { recursive: true, force: true });
+  };
+  try {
+    server = await startCodeServer({
+      env: { ...environment.env, ...options.env },
+      // Notifications stay until answered, and nothing else (chat, tips) covers the workbench.
+      settings: {
+        'workbench.startupEditor': 'none',
+        'workbench.tips.enabled': false,
+        'chat.commandCenter.enabled': false,
+        'security.workspace.trust.enabled': false,
+      },
+    });
+    opened = await openWorkbench(server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: REPO_ROOT }));
+    const workbench = new Workbench(opened.page, path.join(RESULTS_DIR, options.name));
+    await workbench.waitForTakoss();
+    return { workspace, environment, workbench, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
