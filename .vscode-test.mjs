@@ -4,13 +4,14 @@
 // where nothing can be downloaded) scripts/code-server-vscode stands in for the executable
 // and runs them in code-server opened in Chromium.
 import { defineConfig } from '@vscode/test-cli';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'takoss-vscode-tests-'));
+// A fresh workspace and user data for each run, in the gitignored .vscode-test folder.
+const scratch = path.resolve('.vscode-test', 'run');
+rmSync(scratch, { recursive: true, force: true });
 const workspace = path.join(scratch, 'workspace');
-mkdirSync(workspace);
+mkdirSync(workspace, { recursive: true });
 
 export default defineConfig({
   label: 'extension host',

@@ -18,7 +18,17 @@ link="$root/.vscode-test/code-server"
 entry="$link/node_modules/code-server/out/node/entry.js"
 log() { printf '[code-server] %s\n' "$*" >&2; }
 
-link_install() { mkdir -p "$(dirname "$link")" && ln -sfn "$dest" "$link"; }
+link_install() {
+  mkdir -p "$(dirname "$link")"
+  # An install from before the cache existed is a real folder: ln would put the link inside it.
+  if [ -e "$link" ] && [ ! -L "$link" ]; then rm -rf "$link"; fi
+  ln -sfn "$dest" "$link"
+}
+# One install at a time into the shared cache (two checkouts may run their tests at once).
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.install-$VERSION.lock"
+flock 9
+
 installed_version() { node -p "require('$dest/node_modules/code-server/package.json').version" 2>/dev/null || true; }
 if [ "$(installed_version)" = "$VERSION" ] && [ -f "$dest/node_modules/code-server/out/node/entry.js" ]; then
   link_install

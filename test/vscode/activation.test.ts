@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateTakoss, EXTENSION_ID } from './extension';
+import { activateTakoss, EXTENSION_ID } from './takossExtension';
 
 interface ContributedCommand {
   readonly command: string;

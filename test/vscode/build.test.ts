@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { TODO_REQUEST, todoAppFiles, todoPlan } from '../fixtures/todoApp';
-import { activateTakoss, childLabels, eventually, labelOf } from './extension';
+import { TODO_REQUEST, todoAppFiles, todoPlan, todoTaskFiles } from '../fixtures/todoApp';
+import { activateTakoss, childLabels, eventually, labelOf } from './takossExtension';
 
-const UI_FILES = ['web/index.html', 'web/App.jsx'];
+const UI_FILES = todoTaskFiles('ui');
 
 function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -17,8 +17,3 @@ export async function mochaGlobalSetup(): Promise<void> {
 export async function mochaGlobalTeardown(): Promise<void> {
   await environment?.close();
 }
-
-export function testEnvironment(): TakossEnvironment {
-  if (!environment) throw new Error('setup.ts did not run: it must be the mocha preload of the extension-host suites');
-  return environment;
-}

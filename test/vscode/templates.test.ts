@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateTakoss, childLabels, eventually, findChild } from './extension';
+import { activateTakoss, childLabels, eventually, findChild } from './takossExtension';
 
 const TEMPLATE = 'frontend/react-component';
 const versionUri = (version: number) =>

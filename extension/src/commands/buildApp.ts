@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
 import { ChainStartRequest, type HealthReport } from '../../../server/src/protocol';
@@ -76,7 +77,8 @@ async function ensureTrusted(): Promise<boolean> {
 async function chooseFolder(givenPath: string | undefined): Promise<vscode.WorkspaceFolder | undefined> {
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (givenPath !== undefined) {
-    const given = folders.find((folder) => folder.uri.fsPath === vscode.Uri.file(givenPath).fsPath);
+    const wanted = path.resolve(givenPath);
+    const given = folders.find((folder) => path.resolve(folder.uri.fsPath) === wanted);
     if (!given) {
       const open = folders.map((folder) => folder.uri.fsPath).join(', ') || 'none';
       void vscode.window.showErrorMessage(

@@ -1,10 +1,14 @@
 /**
  * What "Takoss: Build App" accepts as a command argument — from a keybinding's `args`, a
  * task or another extension — so it can skip the questions it would otherwise ask:
- * `{ "request": "Build a Todo app…", "folder": "/path/in/workspace", "options": { "concurrency": 2 } }`.
+ * `{ "request": "Build a Todo app…", "folder": "/path/of/a/workspace/folder", "options": { "concurrency": 2 } }`.
  */
 import { z } from 'zod';
-import { MIN_REQUEST_LENGTH } from './buildAppInput';
+
+/** Shorter requests are not enough to plan an app from. */
+export const MIN_REQUEST_LENGTH = 10;
+/** What a Claude model id looks like, e.g. claude-sonnet-5-5. */
+export const MODEL_ID = /^[a-z0-9][a-z0-9.-]{2,99}$/;
 
 export const BuildAppArguments = z
   .object({
@@ -15,10 +19,7 @@ export const BuildAppArguments = z
     options: z
       .object({
         concurrency: z.number().int().min(1).max(64).optional(),
-        model: z
-          .string()
-          .regex(/^[a-z0-9][a-z0-9.-]{2,99}$/)
-          .optional(),
+        model: z.string().regex(MODEL_ID, 'a model id such as claude-sonnet-5-5').optional(),
         budgetUsd: z.number().positive().optional(),
         collection: z.string().min(1).optional(),
       })
@@ -27,23 +28,16 @@ export const BuildAppArguments = z
   })
   .strict();
 export type BuildAppArguments = z.infer<typeof BuildAppArguments>;
-const ARGUMENT_KEYS = Object.keys(BuildAppArguments.shape);
 
 /**
- * The arguments, or an error message that names what is wrong. Run from the palette or a
- * menu, VS Code passes nothing (or a clicked element): that means "ask".
+ * The arguments, or an error message that names what is wrong. Run from the palette, a view's
+ * title bar or a link, VS Code passes nothing: that means "ask". Any plain object is checked
+ * strictly, so a misspelt key is an error rather than silently ignored.
  */
 export function parseBuildAppArguments(
   value: unknown,
 ): { ok: true; value: BuildAppArguments } | { ok: false; error: string } {
-  if (
-    typeof value !== 'object' ||
-    value === null ||
-    !isPlainObject(value) ||
-    !ARGUMENT_KEYS.some((key) => key in value)
-  ) {
-    return { ok: true, value: {} };
-  }
+  if (typeof value !== 'object' || value === null || !isPlainObject(value)) return { ok: true, value: {} };
   const parsed = BuildAppArguments.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);

@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import { CollectionsListRequest, type StartChainParams } from '../../../server/src/protocol';
 import type { BackendClient } from '../backend/backendClient';
+import { MIN_REQUEST_LENGTH, MODEL_ID } from './buildAppArguments';
 
 const HISTORY_KEY = 'takoss.requestHistory';
 const HISTORY_SIZE = 20;
-export const MIN_REQUEST_LENGTH = 10;
 
 export type BuildOptions = Pick<StartChainParams, 'concurrency' | 'model' | 'budgetUsd' | 'collection'>;
 
@@ -107,8 +107,7 @@ async function changeOption(
         title: 'Model',
         prompt: 'The Claude model for planning and tasks',
         value: options.model,
-        validateInput: (text) =>
-          /^[a-z0-9][a-z0-9.-]{2,99}$/.test(text) ? undefined : 'A model id such as claude-sonnet-5-5.',
+        validateInput: (text) => (MODEL_ID.test(text) ? undefined : 'A model id such as claude-sonnet-5-5.'),
       });
       return value === undefined ? undefined : { ...options, model: value };
     }

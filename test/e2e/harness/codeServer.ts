@@ -16,7 +16,10 @@ const INSTALLER = path.join(REPO_ROOT, 'scripts', 'install-code-server.sh');
 const START_TIMEOUT_MS = 60_000;
 
 export interface CodeServerOptions {
-  /** Extra environment for the server, and so for the extension host and the Takoss backend. */
+  /**
+   * Extra environment for the server, and so for the extension host and the Takoss backend.
+   * A developer's own ANTHROPIC_API_KEY is never passed on: only a key set here is.
+   */
   readonly env?: NodeJS.ProcessEnv;
   /** Defaults to a fresh temporary directory, removed on stop. */
   readonly userDataDir?: string;
@@ -45,6 +48,11 @@ export interface CodeServer {
 /** The code-server entry point, installing it first if needed (about 1 s when installed). */
 export function codeServerEntry(): string {
   return execFileSync('bash', [INSTALLER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+}
+
+function withoutApiKey(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { ANTHROPIC_API_KEY: _developersKey, ...rest } = env;
+  return rest;
 }
 
 async function freePort(): Promise<number> {
@@ -114,7 +122,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        ...process.env,
+        ...withoutApiKey(process.env),
         ...options.env,
         HOME: home,
         XDG_CONFIG_HOME: path.join(home, '.config'),
@@ -135,23 +143,26 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     });
   });
 
+  const killGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // the whole group is gone already
+    }
+  };
+  // The group is detached: if this process dies first, take it along.
+  const onExit = () => killGroup('SIGKILL');
+  process.once('exit', onExit);
   const stop = async (): Promise<void> => {
-    if (!exited && child.pid !== undefined) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      const killTimer = setTimeout(() => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, 5_000);
+    process.removeListener('exit', onExit);
+    if (!exited) {
+      killGroup('SIGTERM');
+      const killTimer = setTimeout(() => killGroup('SIGKILL'), 5_000);
       await exitedPromise;
       clearTimeout(killTimer);
     }
+    // The server may be gone while its extension host and the backend are not.
+    killGroup('SIGKILL');
     rmSync(scratch, { recursive: true, force: true });
   };
 

@@ -35,11 +35,14 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const environment = await startTakossEnvironment(options.script);
   let server: CodeServer | undefined;
   let opened: OpenWorkbench | undefined;
+  // Each step runs even if one before it failed; the first failure is reported.
   const close = async () => {
-    await opened?.close();
-    await server?.stop();
-    await environment.close();
+    const steps = await Promise.allSettled([opened?.close()]);
+    steps.push(...(await Promise.allSettled([server?.stop()])));
+    steps.push(...(await Promise.allSettled([environment.close()])));
     rmSync(workspace, { recursive: true, force: true });
+    const failed = steps.find((step): step is PromiseRejectedResult => step.status === 'rejected');
+    if (failed) throw failed.reason;
   };
   try {
     server = await startCodeServer({

@@ -7,6 +7,7 @@ export async function eventually<T>(
   what: string,
   check: () => T | undefined | Promise<T | undefined>,
   timeoutMs = 60_000,
+  intervalMs = 250,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
@@ -17,7 +18,7 @@ export async function eventually<T>(
     } catch (error) {
       lastError = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   const why = lastError instanceof Error ? `: ${lastError.message}` : '';
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${why}`);

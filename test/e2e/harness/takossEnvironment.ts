@@ -4,8 +4,14 @@
  * the backend's environment needs; the extension passes its own environment to the backend.
  */
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DEFAULT_CONFIG } from '../../../server/src/config';
 import { type FakeAnthropic, type FakeAnthropicScript, startFakeAnthropic } from '../../fixtures/fakeAnthropic';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database';
+import { createTestDatabase, databaseUrl, type TestDatabase, withClient } from '../../helpers/database';
+
+const DATABASE_PREFIX = 'takoss_e2e';
+const QUEUE_PREFIX = 'takoss';
 
 /** A key the fake accepts; Claude never sees it. */
 export const E2E_API_KEY = 'sk-ant-e2e-local-fake-key-0123456789';
@@ -19,7 +25,8 @@ export interface TakossEnvironment {
 }
 
 export async function startTakossEnvironment(script: FakeAnthropicScript): Promise<TakossEnvironment> {
-  const database = await createTestDatabase('takoss_e2e');
+  await dropAbandonedDatabases();
+  const database = await createTestDatabase(DATABASE_PREFIX);
   let fake: FakeAnthropic;
   try {
     fake = await startFakeAnthropic(script);
@@ -27,17 +34,54 @@ export async function startTakossEnvironment(script: FakeAnthropicScript): Promi
     await database.drop();
     throw error;
   }
+  const queueName = `e2e-${randomBytes(4).toString('hex')}`;
   return {
     fake,
     database,
-    env: {
-      DATABASE_URL: database.url,
-      TAKOSS_QUEUE_NAME: `e2e-${randomBytes(4).toString('hex')}`,
-      ANTHROPIC_BASE_URL: fake.baseUrl,
-    },
+    env: { DATABASE_URL: database.url, TAKOSS_QUEUE_NAME: queueName, ANTHROPIC_BASE_URL: fake.baseUrl },
     async close() {
-      await fake.close();
-      await database.drop();
+      const steps = await Promise.allSettled([fake.close(), database.drop(), removeQueue(queueName)]);
+      const failed = steps.find((step): step is PromiseRejectedResult => step.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   };
+}
+
+/** The queue's keys on the shared Redis (the chains' own keys expire with their TTL). */
+async function removeQueue(name: string): Promise<void> {
+  const connection = new Redis(DEFAULT_CONFIG.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+/**
+ * Databases of e2e runs whose process is gone (killed, or an extension-host run whose teardown
+ * never came): their names carry the creating process's id.
+ */
+async function dropAbandonedDatabases(): Promise<void> {
+  await withClient(databaseUrl('postgres'), async (client) => {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+      `${DATABASE_PREFIX}\\_%`,
+    ]);
+    for (const { datname } of rows) {
+      const pid = Number(datname.slice(DATABASE_PREFIX.length + 1).split('_')[0]);
+      if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) {
+        await client.query(`DROP DATABASE IF EXISTS ${client.escapeIdentifier(datname)} WITH (FORCE)`);
+      }
+    }
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -3,11 +3,13 @@
  * inputs, notifications and dialogs, the Takoss sidebar trees, the task-graph webview, and
  * screenshots at the moments that matter. Selectors are VS Code 1.100's own DOM.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { eventually } from './steps';
 
 const UI_TIMEOUT_MS = 30_000;
+const EXTENSION_ID = 'takoss.takoss';
 
 export class Workbench {
   private shots = 0;
@@ -17,6 +19,8 @@ export class Workbench {
     /** Where this test's screenshots go (test-results/<test>/). */
     private readonly screenshotDir: string,
   ) {
+    // Only this run's pictures: an older run's FAILED- shot would mislead.
+    rmSync(screenshotDir, { recursive: true, force: true });
     mkdirSync(screenshotDir, { recursive: true });
   }
 
@@ -43,9 +47,8 @@ export class Workbench {
     const input = this.quickInputBox();
     await input.waitFor({ timeout: UI_TIMEOUT_MS });
     await input.fill(`>${title}`);
-    const row = this.quickPickRow(title);
-    await row.waitFor({ timeout: UI_TIMEOUT_MS });
-    await this.page.keyboard.press('Enter');
+    // Click the matching row: Enter would run whichever command ranks first.
+    await this.quickPickRow(title).click({ timeout: UI_TIMEOUT_MS });
   }
 
   quickInputBox(): Locator {
@@ -133,7 +136,9 @@ export class Workbench {
 
   /** The task-graph webview's document (the inner frame of the active webview). */
   graph(): FrameLocator {
-    return this.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+    return this.page
+      .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+      .frameLocator('#active-frame');
   }
 
   taskNode(taskId: string): Locator {
@@ -152,11 +157,22 @@ export class Workbench {
     await this.page.keyboard.press('Control+F');
     const find = this.page.locator('.editor-group-container.active .find-widget.visible');
     await find.locator('textarea, input').first().fill(text);
+    // The count still shows the previous search for a moment: wait until it holds still.
     const count = find.locator('.matchesCount');
-    await count.filter({ hasText: /\S/ }).waitFor({ timeout: UI_TIMEOUT_MS });
-    const found = !/no results/i.test(await count.innerText());
+    let previous = '';
+    const result = await eventually(
+      `the find result for "${text}"`,
+      async () => {
+        const now = (await count.innerText()).trim();
+        const settled = now !== '' && now === previous;
+        previous = now;
+        return settled ? now : undefined;
+      },
+      UI_TIMEOUT_MS,
+      300,
+    );
     await this.page.keyboard.press('Escape');
-    return found;
+    return !/no results/i.test(result);
   }
 
   activeTabTitle(): Locator {
