@@ -9,29 +9,20 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TODO_REQUEST, todoAppFiles, todoAppScript, todoPlan, todoTaskFiles } from '../fixtures/todoApp';
-import { startSession, type Session } from './harness/session';
+import { useSession } from './harness/session';
 import { E2E_API_KEY } from './harness/takossEnvironment';
-import { eventually, screenshotOnFailure } from './harness/steps';
+import { eventually } from './harness/steps';
 
 const USERS_README = '# My project\n\nWritten by hand; Takoss must not replace it without asking.\n';
 const UI_FILES = todoTaskFiles('ui');
 
-describe('Build App in a real VS Code', function () {
-  let session: Session;
-
-  before(async function () {
-    this.timeout(180_000);
-    // Slow enough for the graph to be seen running, fast enough for CI.
-    session = await startSession({ name: 'build-app', script: todoAppScript(400) });
-    writeFileSync(path.join(session.workspace, 'README.md'), USERS_README);
-  });
-  after(async () => session?.close());
-  afterEach(async function () {
-    await screenshotOnFailure(this, session?.workbench);
-  });
+describe('Build App in a real VS Code', () => {
+  // Slow enough for the graph to be seen running, fast enough for CI.
+  const session = useSession({ name: 'build-app', script: todoAppScript(400) });
+  before(() => writeFileSync(path.join(session().workspace, 'README.md'), USERS_README));
 
   it('F1 → Build App asks for the key, shows progress, asks before replacing README.md, and writes the files', async () => {
-    const { workbench, workspace } = session;
+    const { workbench, workspace } = session();
     await workbench.openTakossSidebar();
     await workbench.runCommand('Takoss: Build App');
     await workbench.answerInput('Takoss: Build App', TODO_REQUEST);
@@ -67,7 +58,7 @@ describe('Build App in a real VS Code', function () {
   });
 
   it('the task graph shows one succeeded node per task, and a node’s panel shows the context it received', async () => {
-    const { workbench } = session;
+    const { workbench } = session();
     await workbench.clearNotifications();
     for (const task of todoPlan.tasks) {
       await eventually(`${task.id} succeeded in the graph`, async () =>
@@ -89,7 +80,7 @@ describe('Build App in a real VS Code', function () {
   });
 
   it('the Chains tree shows the chain and its tasks as succeeded; the Templates tree and search find templates', async () => {
-    const { workbench } = session;
+    const { workbench } = session();
     await workbench.openTakossSidebar();
     const chain = workbench.treeRow('Chains', TODO_REQUEST);
     await eventually('the chain marked succeeded', async () =>
@@ -115,7 +106,7 @@ describe('Build App in a real VS Code', function () {
   });
 
   it('the context inspector shows every task’s result for the chain', async () => {
-    const { workbench } = session;
+    const { workbench } = session();
     await workbench.runCommand('Takoss: Inspect Context');
     await workbench.pick('Inspect Context', TODO_REQUEST);
     await workbench.activeTabTitle().filter({ hasText: 'context.md' }).waitFor();
@@ -138,7 +129,7 @@ describe('Build App in a real VS Code', function () {
   });
 
   it('one Ctrl+Z in a task’s file takes back that task’s files', async () => {
-    const { workbench, workspace } = session;
+    const { workbench, workspace } = session();
     await workbench.page.keyboard.press('Control+P');
     await workbench.quickInputBox().fill('web/App.jsx');
     await workbench.quickPickRow('App.jsx').waitFor();

@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { TODO_REQUEST, todoAppFiles, todoAppScript, todoPlan } from '../fixtures/todoApp';
-import { startSession, type Session } from './harness/session';
-import { eventually, screenshotOnFailure } from './harness/steps';
+import { useSession } from './harness/session';
+import { eventually } from './harness/steps';
 import { E2E_API_KEY } from './harness/takossEnvironment';
 
 const OVERLOADED_TASK = 'store';
@@ -23,25 +23,16 @@ function overloadedScript() {
   return script;
 }
 
-describe('a task that meets 529 twice, in a real VS Code', function () {
-  let session: Session;
-
-  before(async function () {
-    this.timeout(180_000);
-    // The key comes from the environment here (the first-run key flow is Build App's test).
-    session = await startSession({
-      name: 'fault-retry',
-      script: overloadedScript(),
-      env: { ANTHROPIC_API_KEY: E2E_API_KEY, TAKOSS_RETRY_BACKOFF_MS: '500' },
-    });
-  });
-  after(async () => session?.close());
-  afterEach(async function () {
-    await screenshotOnFailure(this, session?.workbench);
+describe('a task that meets 529 twice, in a real VS Code', () => {
+  // The key comes from the environment here (the first-run key flow is Build App's test).
+  const session = useSession({
+    name: 'fault-retry',
+    script: overloadedScript(),
+    env: { ANTHROPIC_API_KEY: E2E_API_KEY, TAKOSS_RETRY_BACKOFF_MS: '500' },
   });
 
   it('shows the retries on the task’s node and the chain still succeeds', async () => {
-    const { workbench, workspace, environment } = session;
+    const { workbench, workspace, environment } = session();
     await workbench.startBuild(TODO_REQUEST);
     const node = workbench.taskNode(OVERLOADED_TASK);
     await node.locator('.task-node-attempts').waitFor({ timeout: 90_000 });

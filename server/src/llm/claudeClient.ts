@@ -112,10 +112,30 @@ function retryAfterMs(headers: Headers | undefined): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
+/**
+ * The API's own words — `invalid_request_error: max_tokens is too large (request req_…)` —
+ * instead of the SDK's message, which is the status and the raw JSON body.
+ */
+function apiErrorReason(error: { readonly error: unknown; readonly requestID?: string | null }): string {
+  const body: unknown = error.error;
+  const details = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
+  if (
+    typeof details !== 'object' ||
+    details === null ||
+    !('message' in details) ||
+    typeof details.message !== 'string'
+  ) {
+    return errorMessage(error);
+  }
+  const type = 'type' in details && typeof details.type === 'string' ? `${details.type}: ` : '';
+  const request = error.requestID ? ` (request ${error.requestID})` : '';
+  return `${type}${details.message}${request}`;
+}
+
 /** Sorts an SDK failure into retry advice with a message for the user. */
 export function classifyClaudeError(error: unknown): ClaudeCallError {
   if (error instanceof ClaudeCallError) return error;
-  const reason = errorMessage(error);
+  const reason = error instanceof Anthropic.APIError ? apiErrorReason(error) : errorMessage(error);
   const fail = (message: string, advice: RetryAdvice, status?: number, wait?: number) =>
     new ClaudeCallError(message, advice, wait, status, { cause: error });
 

@@ -10,10 +10,13 @@ import type { FakeAnthropicScript } from '../../fixtures/fakeAnthropic';
 import { REPO_ROOT } from '../../helpers/paths';
 import { openWorkbench, type OpenWorkbench } from './browser';
 import { type CodeServer, startCodeServer } from './codeServer';
+import { screenshotOnFailure } from './steps';
 import { startTakossEnvironment, type TakossEnvironment } from './takossEnvironment';
 import { Workbench } from './workbench';
 
 export const RESULTS_DIR = path.join(REPO_ROOT, 'test-results');
+/** Services, code-server, Chromium and the workbench with the extension: 10–20 s, more on a cold machine. */
+const SESSION_START_TIMEOUT_MS = 180_000;
 
 export interface SessionOptions {
   /** Names the screenshot folder: test-results/<name>/. */
@@ -21,6 +24,8 @@ export interface SessionOptions {
   readonly script: FakeAnthropicScript;
   /** Extra environment for the backend (e.g. faster retries). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Extra VS Code user settings (e.g. a colour theme). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 export interface Session {
@@ -53,6 +58,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
         'workbench.tips.enabled': false,
         'chat.commandCenter.enabled': false,
         'security.workspace.trust.enabled': false,
+        ...options.settings,
       },
     });
     opened = await openWorkbench(server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: REPO_ROOT }));
@@ -63,4 +69,24 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     await close();
     throw error;
   }
+}
+
+/**
+ * In a `describe`: one session for the suite (started before, closed after), a screenshot of
+ * any failed test, and a getter for the session.
+ */
+export function useSession(options: SessionOptions): () => Session {
+  let session: Session | undefined;
+  before(async function () {
+    this.timeout(SESSION_START_TIMEOUT_MS);
+    session = await startSession(options);
+  });
+  after(async () => session?.close());
+  afterEach(async function () {
+    await screenshotOnFailure(this, session?.workbench);
+  });
+  return () => {
+    if (!session) throw new Error(`the ${options.name} session did not start`);
+    return session;
+  };
 }

@@ -134,10 +134,10 @@ export class Workbench {
     }
   }
 
-  /** The task-graph webview's document (the inner frame of the active webview). */
+  /** The task-graph webview's document: the inner frame of the visible Takoss webview (one panel per chain). */
   graph(): FrameLocator {
     return this.page
-      .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"]`)
+      .frameLocator(`iframe.webview.ready[src*="extensionId=${EXTENSION_ID}"] >> visible=true`)
       .frameLocator('#active-frame');
   }
 

@@ -11,7 +11,7 @@ import {
   type LayoutDirection,
   type TaskFlowNode,
 } from './layout';
-import { RevealSelected } from './RevealSelected';
+import { FIT_VIEW_OPTIONS, KeepInView, useUserMoved } from './KeepInView';
 import { TaskNode } from './TaskNode';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
@@ -52,6 +52,7 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
     };
   }, [cache, tasks, direction]);
 
+  const { touched, onMoveStart, onMoveEnd } = useUserMoved();
   const previousNodes = useRef<ReadonlyMap<string, TaskFlowNode>>(new Map());
   const nodes = useMemo(
     () => (layout ? buildNodes(tasks, layout, selectedTaskId, onSelect, previousNodes.current) : []),
@@ -74,7 +75,9 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
         edges={edges}
         nodeTypes={nodeTypes}
         fitView
-        fitViewOptions={{ padding: 0.1, maxZoom: 1 }}
+        fitViewOptions={FIT_VIEW_OPTIONS}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         minZoom={0.05}
         maxZoom={2}
         nodesDraggable={false}
@@ -88,7 +91,7 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
         <Background gap={24} size={1} />
         <Controls showInteractive={false} />
         <MiniMap<TaskFlowNode> nodeColor={minimapColor} pannable zoomable ariaLabel="Task graph overview" />
-        <RevealSelected node={nodes.find((node) => node.id === selectedTaskId)} />
+        <KeepInView touched={touched} selected={nodes.find((node) => node.id === selectedTaskId)} />
       </ReactFlow>
     </div>
   );
