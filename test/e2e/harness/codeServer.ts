@@ -24,12 +24,14 @@ export interface CodeServerOptions {
   /** Defaults to a fresh temporary directory, removed on stop. */
   readonly userDataDir?: string;
   readonly extensionsDir?: string;
+  /** Ask whether to trust each folder, as VS Code does by default. Default false: everything is trusted. */
+  readonly workspaceTrust?: boolean;
   /** VS Code user settings written before start (settings.json of the user data dir). */
   readonly settings?: Record<string, unknown>;
 }
 
 export interface WorkbenchLocation {
-  /** The folder to open. */
+  /** The folder to open, or a `.code-workspace` file for a multi-root workspace. */
   readonly folder: string;
   readonly extensionDevelopmentPath?: string;
   /** A module exporting `run()`, as for `--extensionTestsPath`. */
@@ -114,7 +116,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       extensionsDir,
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override',
       '--ignore-last-opened',
     ],
@@ -186,7 +188,10 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
         payload.push(['extensionDevelopmentPath', remote(location.extensionDevelopmentPath)]);
       }
       if (location.extensionTestsPath) payload.push(['extensionTestsPath', remote(location.extensionTestsPath)]);
-      const query = new URLSearchParams({ folder: path.resolve(location.folder) });
+      const opened = path.resolve(location.folder);
+      const query = new URLSearchParams(
+        opened.endsWith('.code-workspace') ? { workspace: opened } : { folder: opened },
+      );
       if (payload.length > 0) query.set('payload', JSON.stringify(payload));
       return `${origin}/?${query.toString()}`;
     },

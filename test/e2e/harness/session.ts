@@ -3,7 +3,7 @@
  * the fake Claude), code-server with the extension under development, and Chromium on the
  * workbench. `close` tears all of it down; failures keep a last screenshot.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FakeAnthropicScript } from '../../fixtures/fakeAnthropic';
@@ -26,9 +26,14 @@ export interface SessionOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Extra VS Code user settings (e.g. a colour theme). */
   readonly settings?: Readonly<Record<string, unknown>>;
+  /** VS Code asks whether to trust the folder (default: trusted without asking). */
+  readonly workspaceTrust?: boolean;
+  /** Open a multi-root workspace of these folders (created inside `workspace`) instead of one folder. */
+  readonly folders?: readonly string[];
 }
 
 export interface Session {
+  /** The folder opened, or the folder that holds a multi-root workspace's folders. */
   readonly workspace: string;
   readonly environment: TakossEnvironment;
   readonly workbench: Workbench;
@@ -39,10 +44,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const workspace = mkdtempSync(path.join(os.tmpdir(), `takoss-e2e-${options.name}-`));
   const environment = await startTakossEnvironment(options.script);
   let server: CodeServer | undefined;
-  let opened: OpenWorkbench | undefined;
+  let browser: OpenWorkbench | undefined;
   // Each step runs even if one before it failed; the first failure is reported.
   const close = async () => {
-    const steps = await Promise.allSettled([opened?.close()]);
+    const steps = await Promise.allSettled([browser?.close()]);
     steps.push(...(await Promise.allSettled([server?.stop()])));
     steps.push(...(await Promise.allSettled([environment.close()])));
     rmSync(workspace, { recursive: true, force: true });
@@ -50,25 +55,35 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     if (failed) throw failed.reason;
   };
   try {
+    const opened = options.folders ? multiRootWorkspace(workspace, options.folders) : workspace;
     server = await startCodeServer({
       env: { ...environment.env, ...options.env },
+      workspaceTrust: options.workspaceTrust,
       // Notifications stay until answered, and nothing else (chat, tips) covers the workbench.
       settings: {
         'workbench.startupEditor': 'none',
         'workbench.tips.enabled': false,
         'chat.commandCenter.enabled': false,
-        'security.workspace.trust.enabled': false,
+        'security.workspace.trust.enabled': options.workspaceTrust ?? false,
         ...options.settings,
       },
     });
-    opened = await openWorkbench(server.workbenchUrl({ folder: workspace, extensionDevelopmentPath: REPO_ROOT }));
-    const workbench = new Workbench(opened.page, path.join(RESULTS_DIR, options.name));
+    browser = await openWorkbench(server.workbenchUrl({ folder: opened, extensionDevelopmentPath: REPO_ROOT }));
+    const workbench = new Workbench(browser.page, path.join(RESULTS_DIR, options.name));
     await workbench.waitForTakoss();
     return { workspace, environment, workbench, close };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** Creates the folders and a `.code-workspace` file listing them; returns the file. */
+function multiRootWorkspace(root: string, folders: readonly string[]): string {
+  for (const folder of folders) mkdirSync(path.join(root, folder));
+  const file = path.join(root, 'takoss-e2e.code-workspace');
+  writeFileSync(file, JSON.stringify({ folders: folders.map((folder) => ({ path: folder })) }, null, 2));
+  return file;
 }
 
 /**

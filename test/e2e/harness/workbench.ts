@@ -93,9 +93,11 @@ export class Workbench {
     return this.page.locator('.monaco-dialog-box');
   }
 
-  async clickDialogButton(button: string): Promise<void> {
+  async clickDialogButton(button: string | RegExp): Promise<void> {
     await this.dialog().waitFor({ timeout: UI_TIMEOUT_MS });
-    await this.dialog().getByRole('button', { name: button, exact: true }).click();
+    await this.dialog()
+      .getByRole('button', { name: button, exact: typeof button === 'string' })
+      .click();
   }
 
   /** F1 → Takoss: Build App → the request → Start (when the API key is already there). */

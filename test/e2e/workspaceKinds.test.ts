@@ -1,0 +1,63 @@
+/**
+ * Build App where the workspace is not one trusted folder: in Restricted Mode it refuses
+ * politely and writes nothing; in a multi-root workspace it asks which folder and builds
+ * only there.
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TODO_REQUEST, todoAppFiles, todoAppScript } from '../fixtures/todoApp';
+import { useSession } from './harness/session';
+import { E2E_API_KEY } from './harness/takossEnvironment';
+
+describe('Build App in an untrusted folder', () => {
+  const session = useSession({
+    name: 'untrusted',
+    script: todoAppScript(),
+    env: { ANTHROPIC_API_KEY: E2E_API_KEY },
+    workspaceTrust: true,
+  });
+
+  it('refuses politely, offers to manage trust, and writes nothing', async () => {
+    const { workbench, workspace, environment } = session();
+    // VS Code asks on opening; the user does not trust the folder (Restricted Mode).
+    await workbench.clickDialogButton(/^No, I don.t trust the authors/);
+    await workbench.runCommand('Takoss: Build App');
+    const refusal = workbench.notification('only builds in a trusted workspace');
+    await refusal.waitFor();
+    assert.ok(await refusal.getByRole('button', { name: 'Manage Workspace Trust' }).isVisible());
+    await workbench.screenshot('untrusted-refusal');
+    assert.equal(await workbench.quickInputTitle().filter({ hasText: 'Takoss: Build App' }).count(), 0);
+    assert.equal(environment.fake.requests.length, 0, 'Claude was never called');
+    assert.deepEqual(readdirSync(workspace), []);
+  });
+});
+
+describe('Build App in a multi-root workspace', () => {
+  const session = useSession({
+    name: 'multi-root',
+    script: todoAppScript(),
+    env: { ANTHROPIC_API_KEY: E2E_API_KEY },
+    folders: ['notes', 'todo-app'],
+  });
+
+  it('asks which folder and builds only there', async () => {
+    const { workbench, workspace } = session();
+    await workbench.runCommand('Takoss: Build App');
+    await workbench
+      .quickInputBox()
+      .and(workbench.page.getByPlaceholder('Which folder should Takoss build the app in?'))
+      .waitFor();
+    await workbench.screenshot('which-folder');
+    await workbench.quickPickRow('todo-app').click();
+    await workbench.answerInput('Takoss: Build App', TODO_REQUEST);
+    await workbench.pick('Takoss: Build options', 'Start the build');
+    await workbench.notification(`Takoss built "${TODO_REQUEST}"`).waitFor({ timeout: 90_000 });
+    await workbench.screenshot('built-in-second-folder');
+
+    for (const [file, content] of todoAppFiles()) {
+      assert.equal(readFileSync(path.join(workspace, 'todo-app', file), 'utf8'), content, file);
+    }
+    assert.deepEqual(readdirSync(path.join(workspace, 'notes')), [], 'the other folder is untouched');
+  });
+});
