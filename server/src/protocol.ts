@@ -132,6 +132,8 @@ export interface NewVersionParams {
   readonly systemPrompt?: string | null;
   readonly variables?: readonly TemplateVariableView[];
   readonly changeNote?: string;
+  /** The production version the edit started from; refused if production has moved since. */
+  readonly basedOn?: number;
 }
 
 export const TemplatesListRequest = new RequestType<{ category?: string }, TemplateSummaryView[], void>(

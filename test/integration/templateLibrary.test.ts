@@ -89,6 +89,28 @@ describe('the template library on a real PostgreSQL', () => {
     );
   });
 
+  it('refuses an edit made from a version that is no longer production, and of two racing edits takes one', async () => {
+    await createTemplate(db, { ...base, name: 'backend/route' });
+    const racing = await Promise.allSettled(
+      ['first', 'second'].map((who) =>
+        createVersion(db, 'backend/route', { ...base, text: `${who} {{task_title}}` }, { basedOn: 1 }),
+      ),
+    );
+    assert.deepEqual(racing.map((result) => result.status).sort(), ['fulfilled', 'rejected']);
+    const refused = racing.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    assert.match(
+      String(refused?.reason),
+      /"backend\/route" changed while you edited it: production is now v2, your edit started from v1/,
+    );
+    assert.deepEqual(
+      (await listVersions(db, 'backend/route')).map((version) => version.version),
+      [2, 1],
+      'the refused edit added nothing',
+    );
+    const next = await createVersion(db, 'backend/route', { ...base, text: 'third {{task_title}}' }, { basedOn: 2 });
+    assert.equal(next.version, 3);
+  });
+
   it('keeps exact counters under 1,000 concurrent recordTemplateUsage calls, and counts a redelivery once', async () => {
     const version = await createTemplate(db, { ...base, name: 'backend/route' });
     const chainId = `chain-${randomUUID()}`;

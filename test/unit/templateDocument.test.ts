@@ -54,6 +54,7 @@ describe('template document', () => {
       const document = formatTemplateDocument(version(), 'edit');
       assert.match(document, /^# backend\/express-route, edited from v3\. Saving adds a new version/m);
       assert.match(document, /^changeNote: ""$/m);
+      assert.match(document, /^editedFrom: 3$/m);
     });
   });
 
@@ -68,6 +69,8 @@ describe('template document', () => {
             { name: 'dependencies', description: 'what came before', required: false },
           ],
           changeNote: 'Edited in VS Code',
+          // Only the edit document knows which version it started from.
+          ...(purpose === 'edit' ? { basedOn: 3 } : {}),
         });
       }
     });
@@ -184,7 +187,12 @@ describe('template document', () => {
 
     it('refuses an unknown field, naming it and the known ones', () => {
       const reason = refused('---\nsystemPrompt: x\ntitle: New\n---\nbody\n');
-      assert.match(reason, /unknown header field "title"; use systemPrompt, variables or changeNote/);
+      assert.match(reason, /unknown header field "title"; use systemPrompt, variables, changeNote, editedFrom/);
+    });
+
+    it('refuses an editedFrom that is not a version number', () => {
+      const document = formatTemplateDocument(version(), 'edit').replace('editedFrom: 3', 'editedFrom: latest');
+      assert.match(refused(document), /editedFrom must be the version number the edit started from/);
     });
 
     it('refuses a system prompt or change note that is not text', () => {

@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { activateTakoss, childLabels, eventually, findChild } from './takossExtension';
+import { activateTakoss, childLabels, EXTENSION_ID, eventually, findChild } from './takossExtension';
 
 const TEMPLATE = 'frontend/react-component';
 const versionUri = (version: number) =>
@@ -43,5 +45,39 @@ describe('templates from the real backend', () => {
       const labels = await childLabels(tree, component);
       return labels.includes('v2 ★ production') && labels.includes('v1') ? labels : undefined;
     });
+  });
+
+  it('saves again from the same document, and refuses a save once production moved elsewhere (the CLI)', async () => {
+    const { templatesTree: tree } = await activateTakoss();
+    const editing = await vscode.workspace.openTextDocument(editUri);
+    const append = async (text: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(editing.uri, editing.lineAt(editing.lineCount - 1).range.end, `\n${text}\n`);
+      assert.equal(await vscode.workspace.applyEdit(edit), true);
+    };
+    await append('A second edit, saved from the same document.');
+    assert.equal(await editing.save(), true, 'a second save in a row');
+    assert.ok((await vscode.workspace.openTextDocument(versionUri(3))).getText().includes('A second edit'));
+
+    // Another tool moves production back to v1; this window's backend is not told.
+    await append('A stale edit.');
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension);
+    const cli = path.join(extension.extensionPath, 'dist', 'cli.js');
+    execFileSync(process.execPath, [cli, 'templates', 'label', TEMPLATE, '1'], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
+    assert.equal(await editing.save(), false, 'the save is refused');
+    assert.equal(editing.isDirty, true, 'the edit is kept');
+
+    await vscode.commands.executeCommand('takoss.refreshTemplates');
+    const frontend = await findChild(tree, undefined, (label) => label === 'frontend');
+    const component = await findChild(tree, frontend, (label) => label === 'react-component');
+    await eventually('v1 as production, and no v4', async () => {
+      const labels = await childLabels(tree, component);
+      return labels.includes('v1 ★ production') && !labels.some((label) => label.startsWith('v4')) ? labels : undefined;
+    });
+    await vscode.window.showTextDocument(editing);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 });

@@ -13,7 +13,8 @@ export function formatTemplateDocument(version: TemplateVersionView, purpose: 'v
   const header = {
     systemPrompt: version.systemPrompt ?? null,
     variables: version.variables.map(({ name, description, required }) => ({ name, description, required })),
-    ...(purpose === 'edit' ? { changeNote: '' } : {}),
+    // The save is refused if production has moved on since (another window, the CLI).
+    ...(purpose === 'edit' ? { changeNote: '', editedFrom: version.version } : {}),
   };
   const comment =
     purpose === 'edit'
@@ -22,6 +23,8 @@ export function formatTemplateDocument(version: TemplateVersionView, purpose: 'v
       : `# ${version.name} v${version.version} (${version.labels.join(', ') || 'no labels'}), read-only.\n`;
   return `${FENCE}\n${comment}${stringify(header, { lineWidth: 0 })}${FENCE}\n${version.text}`;
 }
+
+const HEADER_FIELDS = ['systemPrompt', 'variables', 'changeNote', 'editedFrom'];
 
 export type ParsedTemplateDocument =
   | { readonly ok: true; readonly version: Omit<NewVersionParams, 'name'> }
@@ -56,8 +59,12 @@ export function parseTemplateDocument(text: string): ParsedTemplateDocument {
     return fail('the header must be "key: value" lines (systemPrompt, variables, changeNote)');
   }
   const fields = header as Record<string, unknown>;
-  const unknownKey = Object.keys(fields).find((key) => !['systemPrompt', 'variables', 'changeNote'].includes(key));
-  if (unknownKey) return fail(`unknown header field "${unknownKey}"; use systemPrompt, variables or changeNote`);
+  const unknownKey = Object.keys(fields).find((key) => !HEADER_FIELDS.includes(key));
+  if (unknownKey) return fail(`unknown header field "${unknownKey}"; use ${HEADER_FIELDS.join(', ')}`);
+  const editedFrom = fields.editedFrom;
+  if (!isAbsent(editedFrom) && !(Number.isInteger(editedFrom) && (editedFrom as number) > 0)) {
+    return fail('editedFrom must be the version number the edit started from');
+  }
   if (!isAbsent(fields.systemPrompt) && typeof fields.systemPrompt !== 'string') {
     return fail('systemPrompt must be text, or null for none');
   }
@@ -73,6 +80,7 @@ export function parseTemplateDocument(text: string): ParsedTemplateDocument {
       systemPrompt: typeof fields.systemPrompt === 'string' ? fields.systemPrompt : null,
       variables,
       changeNote: changeNote || 'Edited in VS Code',
+      ...(typeof editedFrom === 'number' ? { basedOn: editedFrom } : {}),
     },
   };
 }

@@ -36,6 +36,12 @@ export class TemplateFileSystem implements vscode.FileSystemProvider, vscode.Dis
   private readonly changeEmitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.changeEmitter.event;
   private readonly mtimes = new Map<string, number>();
+  /**
+   * Per edit document, the last save from this window: VS Code keeps the saved text, whose
+   * header still names the version the editing started from, so the next save must be
+   * checked against the version this window made instead.
+   */
+  private readonly saves = new Map<string, { readonly from: number | undefined; readonly made: number }>();
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly backend: BackendClient) {
@@ -88,7 +94,15 @@ export class TemplateFileSystem implements vscode.FileSystemProvider, vscode.Dis
     }
     const parsed = parseTemplateDocument(new TextDecoder().decode(content));
     if (!parsed.ok) throw vscode.FileSystemError.NoPermissions(parsed.reason);
-    const created = await this.backend.send(TemplateCreateVersionRequest, { name: file.name, ...parsed.version });
+    const header = parsed.version.basedOn;
+    const previous = this.saves.get(uri.path);
+    const basedOn = previous && previous.from === header ? previous.made : header;
+    const created = await this.backend.send(TemplateCreateVersionRequest, {
+      name: file.name,
+      ...parsed.version,
+      ...(basedOn === undefined ? {} : { basedOn }),
+    });
+    this.saves.set(uri.path, { from: header, made: created.version });
     this.mtimes.set(uri.path, Date.now());
     this.changeEmitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     void vscode.window.showInformationMessage(`Takoss: saved ${created.name} as v${created.version} (production).`);

@@ -110,12 +110,17 @@ export function registerHandlers(
     return templateVersionView(created);
   });
   on(TemplateCreateVersionRequest, async (params) => {
-    const created = await createVersion(await library(), params.name, {
-      text: params.text,
-      ...(params.systemPrompt !== undefined ? { systemPrompt: params.systemPrompt } : {}),
-      ...(params.variables ? { variables: variables(params.variables) } : {}),
-      ...(params.changeNote ? { changeNote: params.changeNote } : {}),
-    });
+    const created = await createVersion(
+      await library(),
+      params.name,
+      {
+        text: params.text,
+        ...(params.systemPrompt !== undefined ? { systemPrompt: params.systemPrompt } : {}),
+        ...(params.variables ? { variables: variables(params.variables) } : {}),
+        ...(params.changeNote ? { changeNote: params.changeNote } : {}),
+      },
+      params.basedOn !== undefined ? { basedOn: params.basedOn } : {},
+    );
     notify.templatesDidChange(created.name);
     return templateVersionView(created);
   });

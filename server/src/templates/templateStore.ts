@@ -98,6 +98,11 @@ export interface VersionOptions {
   readonly builtinRevision?: number;
   /** Point `production` at the new version. @defaultValue true */
   readonly setProduction?: boolean;
+  /**
+   * The production version an edit started from: refused if production has moved since
+   * (another window, the CLI), so a stale edit never silently replaces a newer version.
+   */
+  readonly basedOn?: number;
 }
 
 /** Parses input, naming the field at fault, and checks that every placeholder is declared. */
@@ -217,6 +222,7 @@ export async function createVersion(
     >`SELECT id FROM "PromptTemplate" WHERE name = ${name} FOR UPDATE`;
     const templateId = locked[0]?.id;
     if (!templateId) throw new TemplateNotFoundError(name);
+    if (options.basedOn !== undefined) await checkBase(tx, templateId, name, options.basedOn);
     const latest = await tx.templateVersion.aggregate({ where: { templateId }, _max: { version: true } });
     const created = await tx.templateVersion.create({
       data: versionData(templateId, (latest._max.version ?? 0) + 1, version, options),
@@ -228,6 +234,21 @@ export async function createVersion(
 }
 
 type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+async function checkBase(tx: Tx, templateId: string, name: string, basedOn: number): Promise<void> {
+  const production = await tx.templateLabel.findUnique({
+    where: { templateId_label: { templateId, label: PRODUCTION } },
+    select: { version: { select: { version: true } } },
+  });
+  const current = production?.version.version;
+  if (current !== basedOn) {
+    throw new TakossError(
+      'usage',
+      `"${name}" changed while you edited it: production is now v${current ?? '—'}, your edit started from v${basedOn}. ` +
+        'Copy your text, open the template for editing again, and apply it there.',
+    );
+  }
+}
 
 async function moveLabel(tx: Tx, templateId: string, label: string, versionId: string, text: string): Promise<void> {
   await tx.templateLabel.upsert({
