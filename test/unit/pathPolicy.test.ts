@@ -95,6 +95,17 @@ describe('pathPolicy', () => {
       }
     });
 
+    it('refuses percent-encoded dots and separators, which decode to ".." or "/"', () => {
+      for (const path of ['%2e%2e/x', '%2E%2E%2Fetc/passwd', 'a/%2e%2e%5cb', 'docs/%2fetc']) {
+        assert.match(refusal(path), /percent-encoded dot or separator; write the character itself/, path);
+      }
+      assert.deepEqual(validateProposedPath('docs/100%25-done.md'), {
+        ok: true,
+        path: 'docs/100%25-done.md',
+        segments: ['docs', '100%25-done.md'],
+      });
+    });
+
     it('refuses backslashes', () => {
       assert.equal(refusal('a\\b'), 'path "a\\b" contains a backslash; separate segments with "/"');
     });

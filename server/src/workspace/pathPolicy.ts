@@ -113,6 +113,8 @@ export function isProtectedPath(path: string): Protection | undefined {
   return why === undefined ? undefined : { reason: `path "${displayPath(path)}" is protected: ${why}` };
 }
 
+const ENCODED_DOT_OR_SEPARATOR = /%(?:2e|2f|5c)/i;
+
 /** Whether a path is never writable, whatever the approval; the reason if so. */
 export function isForbiddenPath(path: string): string | undefined {
   const hit = path.split('/').find((segment) => segment.toLowerCase() === '.git');
@@ -139,6 +141,14 @@ export function validateProposedPath(input: unknown, limits?: Partial<PathLimits
   }
   if (input.includes('\\')) {
     return refuse(`path "${shown}" contains a backslash; separate segments with "/"`);
+  }
+  // A dot or separator written as %2e, %2f or %5c turns into ".." or "/" wherever the name is
+  // URL-decoded (a link, a web server, a tool that takes URIs): never a name a project needs.
+  const encoded = ENCODED_DOT_OR_SEPARATOR.exec(input);
+  if (encoded) {
+    return refuse(
+      `path "${shown}" contains "${encoded[0]}", a percent-encoded dot or separator; write the character itself`,
+    );
   }
   if (input.endsWith('/') || input === '.' || input.endsWith('/.')) {
     return refuse(`path "${shown}" names a directory, not a file`);
