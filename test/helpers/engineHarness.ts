@@ -26,7 +26,11 @@ export interface Harness {
   readonly env: NodeJS.ProcessEnv;
   readonly logs: string[];
   /** Decomposes `request` with the fake's plan and drives the chain to its end with in-process workers. */
-  build(request?: string, options?: { concurrency?: number; budgetUsd?: number }): Promise<BuildRun>;
+  /** Plans and drives a chain; `inProcessWorker: false` leaves the work to other processes. */
+  build(
+    request?: string,
+    options?: { concurrency?: number; budgetUsd?: number; inProcessWorker?: boolean },
+  ): Promise<BuildRun>;
   close(): Promise<void>;
 }
 
@@ -81,7 +85,7 @@ export async function startHarness(
       const driver = engine.driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository));
       const events: ChainEvent[] = [];
       driver.onEvent((event) => events.push(event));
-      if (!workerStarted) {
+      if (!workerStarted && options.inProcessWorker !== false) {
         await engine.startWorker(options.concurrency ?? 4);
         workerStarted = true;
       }

@@ -1,0 +1,82 @@
+/**
+ * A worker process killed with SIGKILL in the middle of a task (issue 7, case 1): another
+ * worker process takes the task over once the dead one's lock expires, the chain finishes
+ * without a resume, and the file is written once, whole.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { CLI_BUNDLE } from '../helpers/paths';
+
+const LONG_FILE = { path: 'src/long.ts', content: `export const long = ${JSON.stringify('y'.repeat(10_000))};\n` };
+
+function startWorker(harness: Harness): ChildProcess {
+  const worker = spawn(process.execPath, [CLI_BUNDLE, 'worker', '--concurrency', '2'], {
+    env: {
+      PATH: process.env.PATH,
+      ...harness.env,
+      DATABASE_URL: harness.config.databaseUrl,
+      REDIS_URL: harness.config.redisUrl,
+      TAKOSS_QUEUE_NAME: harness.engine.settings.name,
+      // A dead worker's lock runs out quickly, and the others look for stalled jobs often.
+      TAKOSS_LOCK_DURATION_MS: '1000',
+      TAKOSS_STALLED_INTERVAL_MS: '500',
+      TAKOSS_RETRY_BACKOFF_MS: '50',
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  worker.stderr?.on('data', (chunk: Buffer) => harness.logs.push(`worker ${worker.pid}: ${chunk.toString().trim()}`));
+  return worker;
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a worker process killed mid-task', function () {
+  this.timeout(90_000);
+  let harness: Harness | undefined;
+  const workers: ChildProcess[] = [];
+
+  after(async () => {
+    for (const worker of workers) worker.kill('SIGKILL');
+    await harness?.close();
+  });
+
+  it('is replaced by another worker after its lock expires; the chain completes and the file is written once', async () => {
+    harness = await startHarness({
+      plans: [{ tasks: [planTask('long'), planTask('after', ['long'])] }],
+      tasks: {
+        long: { files: [LONG_FILE], delayMs: 2000 },
+        after: { files: [{ path: 'src/after.ts', content: 'export {};\n' }] },
+      },
+    });
+    const current = harness;
+    const first = startWorker(current);
+    workers.push(first);
+    const building = current.build('Build it', { inProcessWorker: false });
+
+    await until('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
+    const second = startWorker(current);
+    workers.push(second);
+    first.kill('SIGKILL');
+
+    const run = await building;
+    assert.equal(run.result.status, 'succeeded', current.logs.join('\n'));
+    const record = await current.engine.repository.find(run.created.chainId);
+    const long = record!.tasks.find((task) => task.taskId === 'long');
+    assert.equal(long?.attempts, 2, 'run once by the killed worker, once by its replacement');
+    assert.deepEqual(long?.files, ['src/long.ts']);
+    assert.equal(await readFile(path.join(current.workspace, LONG_FILE.path), 'utf8'), LONG_FILE.content);
+    const firstTurns = (taskId: string) =>
+      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
+    assert.equal(firstTurns('long'), 2);
+    assert.equal(firstTurns('after'), 1, 'the dependent ran once');
+  });
+});
