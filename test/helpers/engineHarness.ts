@@ -40,15 +40,22 @@ export interface BuildRun {
   readonly events: ChainEvent[];
 }
 
-export async function startHarness(
-  script: FakeAnthropicScript,
-  overrides: Partial<Omit<EngineOptions, 'config' | 'env' | 'logger'>> = {},
-): Promise<Harness> {
+export type HarnessOptions = Partial<Omit<EngineOptions, 'config' | 'env' | 'logger'>> & {
+  /** A Redis of the test's own (a private redis-server) instead of the shared one. */
+  readonly redisUrl?: string;
+};
+
+export async function startHarness(script: FakeAnthropicScript, overrides: HarnessOptions = {}): Promise<Harness> {
   const fake = await startFakeAnthropic(script);
   const database = freshDatabase();
   const workspace = await mkdtemp(path.join(tmpdir(), 'takoss-ws-'));
   const logs: string[] = [];
-  const config: TakossConfig = { ...DEFAULT_CONFIG, databaseUrl: database.url, concurrency: 4 };
+  const config: TakossConfig = {
+    ...DEFAULT_CONFIG,
+    databaseUrl: database.url,
+    concurrency: 4,
+    ...(overrides.redisUrl ? { redisUrl: overrides.redisUrl } : {}),
+  };
   const env = { ANTHROPIC_API_KEY: TEST_API_KEY, ANTHROPIC_BASE_URL: fake.baseUrl };
   const engine = await Engine.open({
     config,

@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { chainKeys } from '../context/keys';
 import type { GeneratedFile } from '../context/types';
-import { errorMessage } from '../errors';
+import { TakossError, errorMessage } from '../errors';
 import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
 import type { Logger } from '../logger';
 import { addTaskJobs, currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
@@ -260,7 +260,7 @@ export class ChainDriver {
   async reconcile(): Promise<boolean> {
     const { state, queue, redis } = this.deps;
     const meta = await state.meta(this.chainId);
-    if (!meta) throw new Error(`Chain ${this.chainId} has no state in Redis.`);
+    if (!meta) throw new ChainStateLostError(this.chainId);
     if (!['queued', 'running', 'cancelling'].includes(meta.status)) return true;
     const states = await state.states(this.chainId);
     await this.deps.accumulator.refreshTtl(this.chainId, Object.keys(states));
@@ -309,4 +309,19 @@ function parseEvent(fields: string[]): ChainEvent {
   const taskId = map.get('taskId');
   const data = map.get('data');
   return { type: map.get('type') ?? 'unknown', ...(taskId ? { taskId } : {}), ...(data ? { data } : {}) };
+}
+
+/**
+ * The chain's state is gone from Redis (flushed, restarted without persistence, or another
+ * Redis) while PostgreSQL still has the chain: it is interrupted, and resumable.
+ */
+export class ChainStateLostError extends TakossError {
+  constructor(readonly chainId: string) {
+    super(
+      'failed',
+      `Chain ${chainId} lost its state in Redis (the Redis was flushed, restarted without persistence, or is another one). ` +
+        `PostgreSQL still has the chain: run "takoss chains resume ${chainId}" (or Resume Chain in VS Code) to finish it ` +
+        'without re-running the tasks that finished.',
+    );
+  }
 }

@@ -1,0 +1,69 @@
+/**
+ * Redis flushed in the middle of a chain (issue 7, case 9), on a private redis-server: the
+ * chain is reported as interrupted — PostgreSQL still knows it — with the way out, and
+ * `resume` rebuilds it from PostgreSQL and runs only the unfinished tasks.
+ */
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { Redis } from 'ioredis';
+import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
+import { prepareResume } from '../../server/src/orchestrator/orchestrator';
+import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/privateRedis';
+
+const TASKS = ['first', 'second', 'third'];
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Redis flushed mid-chain', function () {
+  this.timeout(90_000);
+  let redis: PrivateRedis | undefined;
+  let harness: Harness | undefined;
+
+  after(async () => {
+    await harness?.close();
+    await redis?.stop();
+  });
+
+  it('reports the chain interrupted, and resume finishes it without re-running finished tasks', async () => {
+    redis = await startPrivateRedis();
+    harness = await startHarness(
+      {
+        plans: [{ tasks: TASKS.map((id, index) => planTask(id, index === 0 ? [] : [TASKS[index - 1]!])) }],
+        tasks: Object.fromEntries(
+          TASKS.map((id) => [
+            id,
+            { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs: 400 },
+          ]),
+        ),
+      },
+      { redisUrl: redis.url },
+    );
+    const current = harness;
+    const building = current.build('Build it in three steps', { concurrency: 1 });
+    await until('"second" running', () => current.fake.requestsFor('second').length > 0);
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    admin.disconnect();
+
+    await assert.rejects(building, /lost its state in Redis.*takoss chains resume/s);
+    const chainId = (await current.engine.repository.list())[0]!.chainId;
+    const { rebuilt } = await prepareResume(current.engine, chainId);
+    assert.equal(rebuilt, true, 'rebuilt from PostgreSQL');
+    const result = await current.engine
+      .driver(chainId, workspaceApplier(current.workspace, chainId, current.engine.repository))
+      .run();
+    assert.equal(result.status, 'succeeded', current.logs.slice(-20).join('\n'));
+    const firstTurns = (taskId: string) =>
+      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
+    assert.equal(firstTurns('first'), 1, 'finished before the flush: not run again');
+    assert.equal(firstTurns('third'), 1);
+    assert.deepEqual((await readdir(current.workspace)).sort(), ['first.ts', 'second.ts', 'third.ts']);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Redis restarted in the middle of a chain (issue 7, case 7), on a private redis-server with
+ * AOF: the workers reconnect and keep consuming — the chain completes — and only the task
+ * that was running re-runs.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { startPrivateRedis, type PrivateRedis } from '../helpers/privateRedis';
+
+const AOF = ['--appendonly', 'yes', '--appendfsync', 'always'];
+const TASKS = ['first', 'second', 'third', 'fourth'];
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('Redis restarted mid-chain', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let redis: PrivateRedis | undefined;
+  let harness: Harness | undefined;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'takoss-redis-aof-'));
+  });
+  after(async () => {
+    await harness?.close();
+    await redis?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reconnects, keeps consuming and completes the chain; only the running task runs again', async () => {
+    redis = await startPrivateRedis({ dir, args: AOF });
+    harness = await startHarness(
+      {
+        plans: [{ tasks: TASKS.map((id, index) => planTask(id, index === 0 ? [] : [TASKS[index - 1]!])) }],
+        tasks: Object.fromEntries(
+          TASKS.map((id) => [
+            id,
+            { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs: 400 },
+          ]),
+        ),
+      },
+      { redisUrl: redis.url },
+    );
+    const current = harness;
+    const building = current.build('Build it in four steps', { concurrency: 1 });
+
+    await until('"second" running', () => current.fake.requestsFor('second').length > 0);
+    await redis.stop();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    redis = await startPrivateRedis({ dir, args: AOF });
+
+    const run = await building;
+    assert.equal(run.result.status, 'succeeded', current.logs.slice(-20).join('\n'));
+    const firstTurns = (taskId: string) =>
+      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
+    assert.equal(firstTurns('first'), 1, 'finished before the restart: not run again');
+    assert.ok(firstTurns('second') <= 2, 'in flight at the restart: at most once more');
+    assert.equal(firstTurns('third'), 1);
+    assert.equal(firstTurns('fourth'), 1);
+  });
+});
