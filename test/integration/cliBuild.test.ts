@@ -145,6 +145,16 @@ describe('takoss build and chains (CLI)', function () {
     assert.equal((await runCli(['build', 'x', '--workspace', CLI_BUNDLE], env)).code, 2);
   });
 
+  it('exits 3 at once when Redis does not answer, naming it and how to start it; nothing is planned', async () => {
+    const result = await runCli(['build', 'Build a Todo app with React and Express', '--workspace', workspace], {
+      ...env,
+      REDIS_URL: 'redis://127.0.0.1:1',
+    });
+    assert.equal(result.code, 3, result.stderr);
+    assert.match(result.stderr, /Redis unavailable at redis:\/\/127\.0\.0\.1:1 — start it with docker compose up -d/);
+    assert.equal(fake.requests.length, 0, 'Claude was not called');
+  });
+
   it('exits 3 without an API key, before planning', async () => {
     const result = await runCli(['build', 'x', '--workspace', workspace], { ...env, ANTHROPIC_API_KEY: '' });
     assert.equal(result.code, 3);
