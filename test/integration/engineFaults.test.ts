@@ -95,27 +95,29 @@ describe('the chain engine: prompts, cut-offs, refusals, budget, shutdown', func
     assert.ok(record!.tasks.some((task) => task.status === 'skipped'));
   });
 
-  it('on graceful shutdown aborts the running Claude call and hands the task back to the next worker', async () => {
+  it('on graceful shutdown aborts the three running Claude calls and hands the tasks back, with no partial files', async () => {
+    const slow = ['slow-a', 'slow-b', 'slow-c'];
     harness = await startHarness({
-      plans: [{ tasks: [planTask('slow')] }],
-      tasks: { slow: { files: [file('slow.ts')], delayMs: 1500 } },
+      plans: [{ tasks: slow.map((id) => planTask(id)) }],
+      tasks: Object.fromEntries(slow.map((id) => [id, { files: [file(`${id}.ts`)], delayMs: 1500 }])),
     });
     const { engine, config, env, workspace } = harness;
     const created = await createChain(engine, {
       request: 'x',
       workspace,
       model: config.model,
-      concurrency: 1,
+      concurrency: 3,
       maxTasks: 40,
     });
-    await engine.startWorker(1);
+    await engine.startWorker(3);
     const deadline = Date.now() + 10_000;
-    while (harness.fake.requestsFor('slow').length === 0 && Date.now() < deadline) {
+    while (slow.some((id) => harness!.fake.requestsFor(id).length === 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     await engine.close();
+    assert.deepEqual(await readdir(workspace), [], 'nothing written by the aborted runs');
 
-    // A second worker process (here: a second Engine) picks it up and finishes the chain.
+    // A second worker process (here: a second Engine) picks them up and finishes the chain.
     const second = await Engine.open({
       config,
       env,
@@ -123,15 +125,28 @@ describe('the chain engine: prompts, cut-offs, refusals, budget, shutdown', func
       queue: { name: engine.settings.name, backoffMs: 50 },
     });
     try {
-      assert.equal((await second.state.states(created.chainId)).slow, 'queued', 'the task went back to the queue');
-      assert.equal(await second.queue.getJobCountByTypes('waiting'), 1, 'its job waits for the next worker');
-      await second.startWorker(1);
+      const states = await second.state.states(created.chainId);
+      assert.deepEqual(
+        slow.map((id) => states[id]),
+        ['queued', 'queued', 'queued'],
+        'the tasks went back to the queue',
+      );
+      assert.equal(await second.queue.getJobCountByTypes('waiting'), 3, 'their jobs wait for the next worker');
+      await second.startWorker(3);
       const result = await second
         .driver(created.chainId, workspaceApplier(workspace, created.chainId, second.repository))
         .run();
       assert.equal(result.status, 'succeeded');
       const record = await second.repository.find(created.chainId);
-      assert.equal(record!.tasks[0]!.attempts, 2, 'run once, aborted, run again');
+      assert.deepEqual(
+        record!.tasks.map((task) => task.attempts),
+        [2, 2, 2],
+        'each run once, aborted, run again',
+      );
+      assert.deepEqual(
+        (await readdir(workspace)).sort(),
+        slow.map((id) => `${id}.ts`),
+      );
     } finally {
       await second.close();
     }
