@@ -192,6 +192,34 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     assert.equal(meta?.stopReason, 'budget_exceeded');
   });
 
+  it('stops the chain on an account spend limit, and a retry of the failed task lifts the stop', async () => {
+    await create();
+    const token = randomUUID();
+    await state.start(chainId, 'a', token, 0);
+    const running = randomUUID();
+    await state.start(chainId, 'e', running, 0);
+    assert.equal(await state.fail(chainId, 'a', 'spend limit', token, 'spend_limit'), undefined, 'e still runs');
+    assert.deepEqual(await state.states(chainId), {
+      a: 'failed',
+      b: 'skipped',
+      c: 'skipped',
+      d: 'skipped',
+      e: 'running',
+    });
+    await state.commit(chainId, running, result('e'));
+    await state.complete(chainId, 'e');
+    assert.equal((await state.meta(chainId))?.status, 'budget_exceeded');
+
+    const retried = await state.retry(chainId, 'a');
+    assert.equal(retried.kind, 'queued');
+    assert.equal((await state.meta(chainId))?.stopReason, undefined, 'the stop is lifted');
+    assert.deepEqual(await run('a'), ['b', 'c']);
+    await run('b');
+    await run('c');
+    await run('d');
+    assert.equal((await state.meta(chainId))?.status, 'succeeded');
+  });
+
   it('keeps every key of the chain under a TTL', async () => {
     await create();
     await run('a');

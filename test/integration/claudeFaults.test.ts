@@ -76,4 +76,48 @@ describe('Claude API faults, end to end', function () {
     assert.equal(harness.fake.requestsFor('silent').filter((request) => request.turn === 0).length, 2);
     assert.equal(await readFile(path.join(harness.workspace, 'silent.ts'), 'utf8'), big('silent.ts').content);
   });
+
+  it('stops the whole chain when the account reaches its spend limit: no retry, nothing else starts', async () => {
+    harness = await startHarness({
+      plans: [{ tasks: [planTask('first'), planTask('second'), planTask('third', ['first'])] }],
+      tasks: {
+        first: {
+          files: [big('first.ts')],
+          faults: [
+            {
+              kind: 'http',
+              status: 429,
+              errorType: 'rate_limit_error',
+              message: 'You have reached your specified API usage limits. You will regain access on 2026-12-01.',
+            },
+          ],
+        },
+        second: { files: [big('second.ts')] },
+        third: { files: [big('third.ts')] },
+      },
+    });
+    const run = await harness.build('Build it', { concurrency: 1 });
+    assert.equal(run.result.status, 'budget_exceeded');
+    assert.equal(harness.fake.requestsFor('first').length, 1, 'a spend limit is not retried');
+    assert.equal(
+      harness.fake.requestsFor('second').length + harness.fake.requestsFor('third').length,
+      0,
+      'nothing else started',
+    );
+    const record = await harness.engine.repository.find(run.created.chainId);
+    assert.deepEqual(
+      record!.tasks.map((task) => [task.taskId, task.status]),
+      [
+        ['first', 'failed'],
+        ['second', 'skipped'],
+        ['third', 'skipped'],
+      ],
+    );
+    assert.match(
+      record!.tasks[0]!.error ?? '',
+      /spend limit: .*usage limits.*Raise the limit in the Anthropic console/,
+    );
+    assert.match(record!.error ?? '', /The Anthropic account reached its spend limit/);
+    assert.deepEqual(await readdir(harness.workspace), []);
+  });
 });

@@ -42,6 +42,14 @@ export class ClaudeCallError extends TakossError {
   }
 }
 
+/** The Anthropic account cannot spend more: every task would fail the same way, so the chain stops. */
+export class AccountLimitError extends ClaudeCallError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, 'never', undefined, 429, options);
+    this.name = 'AccountLimitError';
+  }
+}
+
 export interface StreamOptions {
   readonly signal?: AbortSignal;
   /** Called with each piece of text as it arrives (live output in the UI). */
@@ -152,7 +160,10 @@ export function classifyClaudeError(error: unknown): ClaudeCallError {
   }
   if (error instanceof Anthropic.RateLimitError) {
     if (SPEND_LIMIT.test(reason)) {
-      return fail(`The Anthropic account reached its spend limit: ${reason}`, 'never', 429);
+      return new AccountLimitError(
+        `The Anthropic account reached its spend limit: ${reason}. Raise the limit in the Anthropic console, then retry the task.`,
+        { cause: error },
+      );
     }
     return fail(`Rate limited by the Anthropic API: ${reason}`, 'rateLimit', 429, retryAfterMs(error.headers));
   }

@@ -297,7 +297,7 @@ export class ChainDriver {
       status,
       usage,
       finishedAt: new Date(),
-      error: meta?.stopReason ?? null,
+      error: describeStop(meta?.stopReason),
     });
     return { status, finished: true, usage };
   }
@@ -309,6 +309,14 @@ function parseEvent(fields: string[]): ChainEvent {
   const taskId = map.get('taskId');
   const data = map.get('data');
   return { type: map.get('type') ?? 'unknown', ...(taskId ? { taskId } : {}), ...(data ? { data } : {}) };
+}
+
+/** Why a chain stopped starting tasks, as its record shows it. */
+function describeStop(stopReason: string | undefined): string | null {
+  if (stopReason === 'spend_limit') {
+    return 'The Anthropic account reached its spend limit: raise it in the Anthropic console, then retry the failed task.';
+  }
+  return stopReason ?? null;
 }
 
 /**

@@ -67,7 +67,7 @@ local function settle(taskId, state, now)
   local cancelled = tonumber(redis.call('HGET', meta, 'cancelled') or '0')
   local succeeded = tonumber(redis.call('HGET', meta, 'succeeded') or '0')
   if current == 'cancelling' then status = 'cancelled'
-  elseif redis.call('HGET', meta, 'stopReason') == 'budget_exceeded' then status = 'budget_exceeded'
+  elseif redis.call('HGET', meta, 'stopReason') then status = 'budget_exceeded'
   elseif failed == 0 and skipped == 0 and cancelled == 0 then status = 'succeeded'
   elseif succeeded > 0 then status = 'partial'
   else status = 'failed' end
@@ -127,7 +127,7 @@ if status == 'cancelling' then
   settle(taskId, 'cancelled', now)
   return {'cancelled'}
 end
-if redis.call('HGET', meta, 'stopReason') == 'budget_exceeded' then
+if redis.call('HGET', meta, 'stopReason') then
   releaseReservation(taskId)
   emit('task.skipped', taskId, 'budget')
   settle(taskId, 'skipped', now)
@@ -206,11 +206,12 @@ return released`);
 
 /**
  * Fails a task for good (permanent error or attempts used up) and skips its waiting
- * dependents. ARGV: taskId, reason, now, runToken ('' to fail regardless of the run).
+ * dependents. ARGV: taskId, reason, now, runToken ('' to fail regardless of the run), stop
+ * ('' or a stop reason such as 'spend_limit': then nothing else starts either).
  * Returns the chain's final status, '' while it goes on, or 'noop'.
  */
 export const FAIL_TASK = script(`
-local taskId, reason, now, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local taskId, reason, now, token, stop = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
 local state = redis.call('HGET', states, taskId)
 if not state or isFinal(state) then return 'noop' end
 if token ~= '' then
@@ -222,6 +223,12 @@ redis.call('HSET', errors, taskId, reason)
 emit('task.failed', taskId, reason)
 local finished = settle(taskId, 'failed', now)
 finished = skipDependents(taskId, now) or finished
+if stop and stop ~= '' and not finished then
+  -- The whole account is stopped (a spend limit): start nothing else; running tasks finish.
+  redis.call('HSET', meta, 'stopReason', stop)
+  emit('chain.budgetExceeded', '', stop)
+  finished = settleUnstarted('skipped', now, false)
+end
 return finished or ''`);
 
 /**
@@ -297,6 +304,8 @@ if status ~= 'queued' and status ~= 'running' then
   redis.call('HSET', meta, 'status', 'running')
   redis.call('HDEL', meta, 'finishedAt')
 end
+-- A retry says the account limit was raised; a chain's own budget stays a stop.
+if redis.call('HGET', meta, 'stopReason') == 'spend_limit' then redis.call('HDEL', meta, 'stopReason') end
 emit('task.retrying', taskId, 'retried by the user')
 if not ready then return {'waiting'} end
 local generation = redis.call('HINCRBY', jobs, taskId, 1)

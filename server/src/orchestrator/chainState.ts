@@ -246,8 +246,22 @@ export class ChainState {
   }
 
   /** Fails the task (only the run holding `runToken`, when given). Returns the chain's final status if it ended. */
-  async fail(chainId: string, taskId: string, reason: string, runToken = ''): Promise<ChainFinalStatus | undefined> {
-    const answer = await this.redis.takossFailTask(...scriptKeys(chainKeys(chainId)), taskId, reason, now(), runToken);
+  /** `stop` also stops the chain: nothing else starts, and it ends `budget_exceeded` (a retry lifts it). */
+  async fail(
+    chainId: string,
+    taskId: string,
+    reason: string,
+    runToken = '',
+    stop: 'spend_limit' | '' = '',
+  ): Promise<ChainFinalStatus | undefined> {
+    const answer = await this.redis.takossFailTask(
+      ...scriptKeys(chainKeys(chainId)),
+      taskId,
+      reason,
+      now(),
+      runToken,
+      stop,
+    );
     return finalStatus(answer);
   }
 

@@ -12,7 +12,7 @@ import { renderContext, scopeContext } from '../context/contextScope';
 import type { TaskResult } from '../context/types';
 import { ancestorsOf, taskById } from '../decomposer/taskGraph';
 import { TakossError, errorMessage } from '../errors';
-import { ClaudeCallError, type ClaudeClient, type RetryAdvice } from '../llm/claudeClient';
+import { AccountLimitError, ClaudeCallError, type ClaudeClient, type RetryAdvice } from '../llm/claudeClient';
 import { costUsd } from '../llm/pricing';
 import type { Logger } from '../logger';
 import type { ChainState } from '../orchestrator/chainState';
@@ -201,7 +201,7 @@ async function handleFailure(
     throw error instanceof Error ? error : new Error(message);
   }
   const reason = advice === 'backoff' ? `${message} (after ${attempts} attempts)` : message;
-  await deps.state.fail(chainId, taskId, reason, runToken);
+  await deps.state.fail(chainId, taskId, reason, runToken, error instanceof AccountLimitError ? 'spend_limit' : '');
   deps.logger.error(`Task ${chainId}/${taskId} failed: ${reason}`);
   throw new UnrecoverableError(reason);
 }
