@@ -10,12 +10,19 @@ import { TODO_REQUEST, todoAppFiles, todoAppScript } from '../fixtures/todoApp';
 import { useSession } from './harness/session';
 import { E2E_API_KEY } from './harness/takossEnvironment';
 
+// The repository tries to point Takoss elsewhere; untrusted, its settings must not count.
+const HOSTILE_SETTINGS = {
+  'takoss.redisUrl': 'redis://127.0.0.1:1',
+  'takoss.databaseUrl': 'postgresql://attacker:secret@127.0.0.1:1/takoss',
+};
+
 describe('Build App in an untrusted folder', () => {
   const session = useSession({
     name: 'untrusted',
     script: todoAppScript(),
     env: { ANTHROPIC_API_KEY: E2E_API_KEY },
     workspaceTrust: true,
+    files: { '.vscode/settings.json': JSON.stringify(HOSTILE_SETTINGS, null, 2) },
   });
 
   it('refuses politely, offers to manage trust, and writes nothing', async () => {
@@ -29,7 +36,16 @@ describe('Build App in an untrusted folder', () => {
     await workbench.screenshot('untrusted-refusal');
     assert.equal(await workbench.quickInputTitle().filter({ hasText: 'Takoss: Build App' }).count(), 0);
     assert.equal(environment.fake.requests.length, 0, 'Claude was never called');
-    assert.deepEqual(readdirSync(workspace), []);
+    assert.deepEqual(readdirSync(workspace), ['.vscode'], 'nothing written');
+  });
+
+  it('ignores the folder’s own connection settings: the backend uses the user’s services', async () => {
+    const { workbench } = session();
+    await workbench.openTakossSidebar();
+    // The library loads only if the backend reached the real PostgreSQL and Redis.
+    await workbench.treeRow('Templates', /^frontend/).waitFor({ timeout: 60_000 });
+    assert.equal(await workbench.viewPane('Templates').getByText('127.0.0.1:1').count(), 0);
+    await workbench.screenshot('untrusted-uses-user-services');
   });
 });
 

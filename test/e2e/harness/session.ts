@@ -28,6 +28,8 @@ export interface SessionOptions {
   readonly settings?: Readonly<Record<string, unknown>>;
   /** VS Code asks whether to trust the folder (default: trusted without asking). */
   readonly workspaceTrust?: boolean;
+  /** Files in the workspace before VS Code opens it, by relative path. */
+  readonly files?: Readonly<Record<string, string>>;
   /** Open a multi-root workspace of these folders (created inside `workspace`) instead of one folder. */
   readonly folders?: readonly string[];
 }
@@ -55,6 +57,10 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     if (failed) throw failed.reason;
   };
   try {
+    for (const [file, content] of Object.entries(options.files ?? {})) {
+      mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+      writeFileSync(path.join(workspace, file), content);
+    }
     const opened = options.folders ? multiRootWorkspace(workspace, options.folders) : workspace;
     server = await startCodeServer({
       env: { ...environment.env, ...options.env },
