@@ -120,7 +120,12 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         attempt: started.attempt,
         completedAt: new Date().toISOString(),
       };
-      return (await deps.state.commit(chainId, runToken, result)) ? 'committed' : 'stale';
+      if (await deps.state.commit(chainId, runToken, result)) return 'committed';
+      // This run lost its lock (a stall, a network split) and a newer run took the task over.
+      deps.logger.warn(
+        `Task ${chainId}/${taskId}: a newer run took it over while this one was stalled; this run's result is discarded.`,
+      );
+      return 'stale';
     } catch (error) {
       return await handleFailure(deps, job, token, signal, runToken, error);
     } finally {

@@ -1,7 +1,10 @@
 /**
- * A worker process killed with SIGKILL in the middle of a task (issue 7, case 1): another
- * worker process takes the task over once the dead one's lock expires, the chain finishes
- * without a resume, and the file is written once, whole.
+ * Workers that lose their job mid-task. Killed with SIGKILL (issue 7, case 1): another worker
+ * process takes the task over once the dead one's lock expires, the chain finishes without a
+ * resume, and the file is written once, whole. Frozen (SIGSTOP, as a blocked event loop: no
+ * lock renewal, no I/O) past its lock (case 3): the other worker runs the task again, and when
+ * the frozen run wakes up and finishes, its result is refused as stale: nothing is written or
+ * counted twice.
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -39,7 +42,7 @@ async function until(what: string, check: () => boolean): Promise<void> {
   }
 }
 
-describe('a worker process killed mid-task', function () {
+describe('a worker process that loses its job mid-task', function () {
   this.timeout(90_000);
   let harness: Harness | undefined;
   const workers: ChildProcess[] = [];
@@ -78,5 +81,43 @@ describe('a worker process killed mid-task', function () {
       current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
     assert.equal(firstTurns('long'), 2);
     assert.equal(firstTurns('after'), 1, 'the dependent ran once');
+  });
+
+  it('refuses the result of a run that froze past its lock: one write, usage counted once', async () => {
+    harness = await startHarness({
+      plans: [{ tasks: [planTask('long'), planTask('after', ['long'])] }],
+      tasks: {
+        long: { files: [LONG_FILE], delayMs: 1000 },
+        after: { files: [{ path: 'src/after.ts', content: 'export {};\n' }] },
+      },
+    });
+    const current = harness;
+    const first = startWorker(current);
+    workers.push(first);
+    const building = current.build('Build it', { inProcessWorker: false });
+
+    await until('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
+    // Frozen as by a blocked event loop: no lock renewal, no I/O, but it lives on.
+    first.kill('SIGSTOP');
+    const second = startWorker(current);
+    workers.push(second);
+    await until('the second worker running "long" again', () => current.fake.requestsFor('long').length >= 2);
+    first.kill('SIGCONT');
+
+    const run = await building;
+    assert.equal(run.result.status, 'succeeded', current.logs.join('\n'));
+    const firstTurns = (taskId: string) =>
+      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
+    assert.equal(firstTurns('long'), 2, 'the frozen run and its replacement both called Claude');
+    const record = await current.engine.repository.find(run.created.chainId);
+    const long = record!.tasks.find((task) => task.taskId === 'long');
+    assert.equal(long?.attempts, 2);
+    assert.deepEqual(long?.files, ['src/long.ts']);
+    assert.equal(await readFile(path.join(current.workspace, LONG_FILE.path), 'utf8'), LONG_FILE.content);
+    assert.equal(firstTurns('after'), 1, 'the dependent ran once');
+    // Usage enters the chain only with a committed result; the woken run's is refused.
+    await until('the woken run refused', () =>
+      current.logs.some((line) => /long: a newer run took it over .* result is discarded/.test(line)),
+    );
   });
 });
