@@ -70,6 +70,7 @@ export async function startHarness(script: FakeAnthropicScript, overrides: Harne
     },
     claude: { idleTimeoutMs: 5000, ...overrides.claude },
     ...(overrides.processor ? { processor: overrides.processor } : {}),
+    ...(overrides.chainLimits ? { chainLimits: overrides.chainLimits } : {}),
   });
   let workerStarted = false;
   return {

@@ -30,6 +30,7 @@ import {
 } from '../queue/taskQueue';
 import { checkRedis, closeRedisClient, createRedisClient, redisOptionsFromUrl } from '../services/redis';
 import { ABORT_REASON, createTaskProcessor, type TaskProcessorDeps } from '../worker/taskProcessor';
+import type { ChainWriteLimits } from '../workspace/fileReview';
 
 export interface EngineOptions {
   readonly config: TakossConfig;
@@ -42,6 +43,8 @@ export interface EngineOptions {
   readonly processor?: Partial<
     Pick<TaskProcessorDeps, 'contextTokenBudget' | 'maxRateLimitWaits' | 'defaultRateLimitMs' | 'runLimits' | 'execute'>
   >;
+  /** Caps on what one chain writes in all (tests lower them). */
+  readonly chainLimits?: Partial<ChainWriteLimits>;
   /** @defaultValue prisma/migrations next to the bundle */
   readonly migrationsDir?: string;
 }
@@ -162,6 +165,7 @@ export class Engine {
       templates: this.templates,
       applier,
       logger: this.options.logger,
+      ...(this.options.chainLimits ? { chainLimits: this.options.chainLimits } : {}),
     });
   }
 

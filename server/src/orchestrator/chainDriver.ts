@@ -20,6 +20,7 @@ import type { ChainRepository } from './chainRepository';
 import { ChainMirror } from './chainMirror';
 import type { TemplateDb } from '../templates/templateStore';
 import type { ExecutionStatus } from '../templates/templateUsage';
+import { DEFAULT_CHAIN_WRITE_LIMITS, type ChainWriteLimits } from '../workspace/fileReview';
 import type { ChainFinalStatus, ChainSpec, ChainState, ReleasedTask } from './chainState';
 
 /** Puts a task's files into the workspace; says why not when it refuses. */
@@ -57,6 +58,8 @@ export interface ChainDriverDeps {
   readonly templates?: TemplateDb;
   /** @defaultValue 5000 */
   readonly reconcileIntervalMs?: number;
+  /** @defaultValue DEFAULT_CHAIN_WRITE_LIMITS */
+  readonly chainLimits?: Partial<ChainWriteLimits>;
 }
 
 export interface DriveResult {
@@ -176,8 +179,13 @@ export class ChainDriver {
       );
     }
     let applied: AppliedFiles = { ok: true, outcomes: [] };
+    const overCap = result.files.length > 0 ? await this.exceedsChainLimits(result.files) : undefined;
     try {
-      if (result.files.length > 0) applied = await this.deps.applier.apply(taskId, result.files);
+      if (overCap) applied = { ok: false, reason: overCap, outcomes: [] };
+      else if (result.files.length > 0) {
+        applied = await this.deps.applier.apply(taskId, result.files);
+        if (applied.ok) await this.countWritten(result.files);
+      }
     } catch (error) {
       applied = { ok: false, reason: `writing its files failed: ${errorMessage(error)}`, outcomes: [] };
     }
@@ -202,6 +210,36 @@ export class ChainDriver {
     this.mirror.update(taskId, { ...record, status: 'succeeded', finishedAt: new Date(), error: null }, true);
     for (const each of completion.released) this.mirror.update(each.taskId, { status: 'queued' });
     return completion.finished !== undefined;
+  }
+
+  /**
+   * Why writing these files would take the chain past its caps, if it would. Totals live in
+   * the chain's Redis meta, so they hold across drivers and resumes.
+   */
+  private async exceedsChainLimits(files: readonly GeneratedFile[]): Promise<string | undefined> {
+    const { maxChainFiles, maxChainBytes } = { ...DEFAULT_CHAIN_WRITE_LIMITS, ...this.deps.chainLimits };
+    const [writtenFiles, writtenBytes] = await this.deps.redis.hmget(
+      chainKeys(this.chainId).meta,
+      'writtenFiles',
+      'writtenBytes',
+    );
+    const filesAfter = Number(writtenFiles ?? 0) + files.length;
+    const bytesAfter = Number(writtenBytes ?? 0) + bytesOf(files);
+    if (filesAfter > maxChainFiles) {
+      return `refused: the chain would have written ${filesAfter} files, over maxChainFiles ${maxChainFiles}; nothing of this task was written`;
+    }
+    if (bytesAfter > maxChainBytes) {
+      return `refused: the chain would have written ${bytesAfter} bytes, over maxChainBytes ${maxChainBytes}; nothing of this task was written`;
+    }
+    return undefined;
+  }
+
+  private async countWritten(files: readonly GeneratedFile[]): Promise<void> {
+    await this.deps.redis
+      .multi()
+      .hincrby(chainKeys(this.chainId).meta, 'writtenFiles', files.length)
+      .hincrby(chainKeys(this.chainId).meta, 'writtenBytes', bytesOf(files))
+      .exec();
   }
 
   private async recordSettled(taskId: string): Promise<void> {
@@ -310,6 +348,9 @@ function parseEvent(fields: string[]): ChainEvent {
   const data = map.get('data');
   return { type: map.get('type') ?? 'unknown', ...(taskId ? { taskId } : {}), ...(data ? { data } : {}) };
 }
+
+const bytesOf = (files: readonly GeneratedFile[]) =>
+  files.reduce((sum, file) => sum + Buffer.byteLength(file.content, 'utf8'), 0);
 
 /** Why a chain stopped starting tasks, as its record shows it. */
 function describeStop(stopReason: string | undefined): string | null {

@@ -42,6 +42,19 @@ export const DEFAULT_WRITE_LIMITS: Readonly<WriteLimits> = Object.freeze({
   maxDepth: 32,
 });
 
+/** Caps on everything one chain writes, over all its tasks (the driver enforces them). */
+export interface ChainWriteLimits {
+  /** @defaultValue 2000 */
+  maxChainFiles: number;
+  /** @defaultValue 67_108_864 (64 MiB) */
+  maxChainBytes: number;
+}
+
+export const DEFAULT_CHAIN_WRITE_LIMITS: Readonly<ChainWriteLimits> = Object.freeze({
+  maxChainFiles: 2000,
+  maxChainBytes: 64 * 1_048_576,
+});
+
 export interface WriteOptions {
   /**
    * Replace files this chain did not write, or that the user changed after it did.
