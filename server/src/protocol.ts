@@ -277,3 +277,9 @@ export interface AppliedFileView {
 export const ApplyFilesRequest = new RequestType<ApplyFilesParams, { files: AppliedFileView[] }, void>(
   'takoss/workspace/applyFiles',
 );
+
+/**
+ * Part of the error a task gets when the Anthropic API rejects the key (401/403): the
+ * extension looks for it to offer "Set API Key" instead of leaving the user to read logs.
+ */
+export const KEY_REJECTED_ERROR = 'The Anthropic API rejected the API key';

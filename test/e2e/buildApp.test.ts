@@ -6,7 +6,7 @@
  * Ctrl+Z taking one task's files back.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TODO_REQUEST, todoAppFiles, todoAppScript, todoPlan, todoTaskFiles } from '../fixtures/todoApp';
 import { useSession } from './harness/session';
@@ -76,6 +76,7 @@ describe('Build App in a real VS Code', () => {
     assert.match(await received.innerText(), /createTodoStore/, 'the store task’s output, handed to api');
     assert.equal(await received.locator('[data-testid="context-ui"]').count(), 0, 'ui is not an ancestor of api');
     await received.scrollIntoViewIfNeeded();
+    assert.ok(!(await workbench.graph().locator('html').innerHTML()).includes(E2E_API_KEY), 'no key in the webview');
     await workbench.screenshot('task-panel-context');
   });
 
@@ -143,5 +144,20 @@ describe('Build App in a real VS Code', () => {
     );
     assert.ok(existsSync(path.join(workspace, 'server', 'app.js')), 'other tasks’ files stay');
     await workbench.screenshot('after-undo');
+  });
+
+  it('leaves the API key in no log, state or settings file of VS Code, and in no workspace file', async () => {
+    const { userDataDir, workspace } = session();
+    const files = [userDataDir, workspace].flatMap((root) =>
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.join(entry.parentPath, entry.name)),
+    );
+    assert.ok(
+      files.some((file) => /Takoss\.log$/.test(file)),
+      `the extension's log is among them: ${files.length} files`,
+    );
+    const leaks = files.filter((file) => readFileSync(file).includes(E2E_API_KEY));
+    assert.deepEqual(leaks, []);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Claude overloaded: the fake answers 529 twice for one task. In a real VS Code the graph
- * shows that task's retries and the chain still succeeds, every file written once.
+ * Claude faults as the user sees them. Overloaded: the fake answers 529 twice for one task;
+ * the graph shows that task's retries and the chain still succeeds, every file written once.
+ * A rejected key (401): the summary says so and offers to set the key.
  */
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -23,7 +24,7 @@ function overloadedScript() {
   return script;
 }
 
-describe('a task that meets 529 twice, in a real VS Code', () => {
+describe('Claude faults in a real VS Code', () => {
   // The key comes from the environment here (the first-run key flow is Build App's test).
   const session = useSession({
     name: 'fault-retry',
@@ -59,5 +60,32 @@ describe('a task that meets 529 twice, in a real VS Code', () => {
     for (const [file, content] of todoAppFiles()) {
       assert.equal(readFileSync(path.join(workspace, file), 'utf8'), content, file);
     }
+  });
+
+  it('when the API rejects the key (401), the summary says so and offers Set API Key', async () => {
+    const { workbench, environment } = session();
+    environment.fake.setScript({
+      plans: [
+        {
+          tasks: [{ id: 'solo', title: 'Solo task', description: 'Write solo.txt.', category: 'docs', dependsOn: [] }],
+        },
+      ],
+      tasks: { solo: { files: [{ path: 'solo.txt', content: 'solo\n' }], faults: [{ kind: 'http', status: 401 }] } },
+    });
+    await workbench.runCommand('View: Close All Editors');
+    await workbench.startBuild('Build a single file that needs a valid key');
+    const summary = workbench.notification('The Anthropic API rejected the API key');
+    await summary.waitFor({ timeout: 60_000 });
+    await eventually('the progress notification gone', async () =>
+      (await workbench.notification(/tasks done|starting the backend/).count()) === 0 ? true : undefined,
+    );
+    await eventually('the graph showing the failure', async () =>
+      (await workbench.graph().locator('[data-testid="chain-status"]').innerText()) === 'Failed' ? true : undefined,
+    );
+    await workbench.screenshot('key-rejected');
+    assert.equal(environment.fake.requestsFor('solo').length, 1, 'a rejected key is not retried');
+    await workbench.clickNotificationButton('The Anthropic API rejected the API key', 'Set API Key');
+    await workbench.quickInputTitle().filter({ hasText: 'Takoss: Anthropic API Key' }).waitFor();
+    await workbench.page.keyboard.press('Escape');
   });
 });

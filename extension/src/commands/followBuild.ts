@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
-import { ChainCancelRequest } from '../../../server/src/protocol';
+import { ChainCancelRequest, KEY_REJECTED_ERROR } from '../../../server/src/protocol';
 import { formatCost, isLive } from '../views/statusIcons';
 import type { CommandContext } from './commandContext';
 import { CommandIds } from './commandIds';
@@ -12,6 +12,7 @@ import { reportFailure } from './commandTargets';
 
 const OPEN_FILES = 'Open Files';
 const SHOW_GRAPH = 'Show Graph';
+const SET_KEY = 'Set API Key';
 const RESUME = 'Resume Chain';
 
 export interface FollowedBuild {
@@ -85,9 +86,19 @@ export async function summarizeBuild({ graphs }: CommandContext, { chain, interr
     chain.status === 'succeeded'
       ? `Takoss built "${chain.request}"`
       : `Takoss stopped "${chain.request}" (${chain.status.replace('_', ' ')}${failed ? `, ${failed} failed` : ''})`;
-  const message = `${headline}: ${written.length} files written, ${formatCost(chain.usage.costUsd)}.`;
+  // A rejected key fails every task the same way: say so, and offer the fix.
+  const keyRejected = chain.tasks.some((task) => task.error?.includes(KEY_REJECTED_ERROR));
+  const message =
+    `${headline}: ${written.length} files written, ${formatCost(chain.usage.costUsd)}.` +
+    (keyRejected ? ' The Anthropic API rejected the API key: set a valid one, then retry the failed tasks.' : '');
   const show = chain.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
-  const choice = await show(message, ...(written.length > 0 ? [OPEN_FILES] : []), SHOW_GRAPH);
+  const choice = await show(
+    message,
+    ...(keyRejected ? [SET_KEY] : []),
+    ...(written.length > 0 ? [OPEN_FILES] : []),
+    SHOW_GRAPH,
+  );
+  if (choice === SET_KEY) await vscode.commands.executeCommand(CommandIds.setApiKey);
   if (choice === SHOW_GRAPH) await graphs.show(chain.chainId);
   if (choice === OPEN_FILES) await vscode.commands.executeCommand(CommandIds.openTaskFile, { chainId: chain.chainId });
 }

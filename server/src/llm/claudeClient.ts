@@ -10,6 +10,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { Message, MessageCreateParamsBase } from '@anthropic-ai/sdk/resources/messages';
 import { TakossError, errorMessage } from '../errors';
+import { KEY_REJECTED_ERROR } from '../protocol';
 
 export interface ClaudeClientOptions {
   readonly apiKey: string;
@@ -153,7 +154,7 @@ export function classifyClaudeError(error: unknown): ClaudeCallError {
   }
   if (error instanceof Anthropic.AuthenticationError || error instanceof Anthropic.PermissionDeniedError) {
     return fail(
-      `The Anthropic API rejected the API key (${error.status}): set a valid key with "Takoss: Set Anthropic API Key" or ANTHROPIC_API_KEY.`,
+      `${KEY_REJECTED_ERROR} (${error.status}): set a valid key with "Takoss: Set Anthropic API Key" or ANTHROPIC_API_KEY.`,
       'never',
       error.status,
     );

@@ -40,6 +40,8 @@ export interface WorkbenchLocation {
 
 export interface CodeServer {
   readonly origin: string;
+  /** VS Code's user data: settings, state and logs (the extension host's included). */
+  readonly userDataDir: string;
   /** The workbench URL for a folder, with the development extension and tests as the desktop flags would load them. */
   workbenchUrl(location: WorkbenchLocation): string;
   /** Everything the server printed, for failure reports. */
@@ -182,6 +184,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const remote = (file: string) => `vscode-remote://127.0.0.1:${port}${path.resolve(file)}`;
   return {
     origin,
+    userDataDir,
     workbenchUrl(location) {
       const payload: [string, string][] = [];
       if (location.extensionDevelopmentPath) {

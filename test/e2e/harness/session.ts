@@ -39,6 +39,8 @@ export interface Session {
   readonly workspace: string;
   readonly environment: TakossEnvironment;
   readonly workbench: Workbench;
+  /** VS Code's user data folder for this session (logs included). */
+  readonly userDataDir: string;
   close(): Promise<void>;
 }
 
@@ -77,7 +79,7 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     browser = await openWorkbench(server.workbenchUrl({ folder: opened, extensionDevelopmentPath: REPO_ROOT }));
     const workbench = new Workbench(browser.page, path.join(RESULTS_DIR, options.name));
     await workbench.waitForTakoss();
-    return { workspace, environment, workbench, close };
+    return { workspace, environment, workbench, userDataDir: server.userDataDir, close };
   } catch (error) {
     await close();
     throw error;
