@@ -146,7 +146,7 @@ describe('Build App in a real VS Code', () => {
     await workbench.screenshot('after-undo');
   });
 
-  it('leaves the API key in no log, state or settings file of VS Code, and in no workspace file', async () => {
+  it('leaves the API key in no log, state or settings file of VS Code, and in no workspace file', () => {
     const { userDataDir, workspace } = session();
     const files = [userDataDir, workspace].flatMap((root) =>
       readdirSync(root, { recursive: true, withFileTypes: true })
