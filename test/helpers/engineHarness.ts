@@ -113,3 +113,13 @@ export async function startHarness(script: FakeAnthropicScript, overrides: Harne
 export function planTask(id: string, dependsOn: string[] = [], category = 'backend') {
   return { id, title: `Build ${id}`, description: `Write the ${id} module.`, category, dependsOn };
 }
+
+/** A chain of tasks each depending on the one before; each writes `<id>.ts` after `delayMs`. */
+export function linearChain(ids: readonly string[], delayMs = 0): FakeAnthropicScript {
+  return {
+    plans: [{ tasks: ids.map((id, index) => planTask(id, index === 0 ? [] : [ids[index - 1]!])) }],
+    tasks: Object.fromEntries(
+      ids.map((id) => [id, { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs }]),
+    ),
+  };
+}

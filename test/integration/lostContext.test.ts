@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { Redis } from 'ioredis';
 import { Client } from 'pg';
 import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { eventually, waitUntil } from '../helpers/eventually';
 
 const UPSTREAM_SUMMARY = 'upstream exports parseTodo(text) from src/parse.ts';
 
@@ -26,16 +27,6 @@ function script() {
   };
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** Once upstream's result is in Redis and in PostgreSQL, deletes it from Redis (and, if asked, from PostgreSQL). */
 async function loseUpstreamResult(harness: Harness, alsoDurable: boolean): Promise<void> {
   const redis = new Redis(harness.config.redisUrl);
@@ -43,17 +34,19 @@ async function loseUpstreamResult(harness: Harness, alsoDurable: boolean): Promi
   // The harness has created and migrated the database by now.
   await pg.connect();
   try {
-    const chainId = await until('the chain', async () => {
-      const { rows } = await pg.query<{ id: string }>('SELECT id FROM "Chain"');
-      return rows[0]?.id;
-    });
+    const chainId = await eventually(
+      'the chain',
+      async () => (await pg.query<{ id: string }>('SELECT id FROM "Chain"')).rows[0]?.id,
+      20_000,
+      20,
+    );
     const key = `chain:${chainId}:result:upstream`;
-    await until('upstream stored in Redis and PostgreSQL', async () => {
+    await waitUntil('upstream stored in Redis and PostgreSQL', async () => {
       const { rows } = await pg.query<{ stored: boolean }>(
         `SELECT output IS NOT NULL AS stored FROM "ChainTask" WHERE "chainId" = $1 AND "taskId" = 'upstream'`,
         [chainId],
       );
-      return (await redis.exists(key)) === 1 && rows[0]?.stored ? true : undefined;
+      return (await redis.exists(key)) === 1 && rows[0]?.stored === true;
     });
     await redis.del(key);
     if (alsoDurable) {

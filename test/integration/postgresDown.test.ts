@@ -7,16 +7,9 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { ADMIN_URL, withClient } from '../helpers/database';
 import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { waitUntil } from '../helpers/eventually';
 
 const TASKS = ['first', 'second', 'third'];
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Refuses new connections to one database and ends the open ones: that database is "down". */
 async function setDatabaseReachable(database: string, reachable: boolean): Promise<void> {
@@ -57,7 +50,7 @@ describe('PostgreSQL down mid-chain', function () {
     });
     const current = harness;
     const building = current.build('Build it in three steps', { concurrency: 1 });
-    await until('"second" running', () => current.fake.requestsFor('second').length > 0);
+    await waitUntil('"second" running', () => current.fake.requestsFor('second').length > 0);
     await setDatabaseReachable(current.database.name, false);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await setDatabaseReachable(current.database.name, true);

@@ -8,18 +8,11 @@ import { readdir } from 'node:fs/promises';
 import { Redis } from 'ioredis';
 import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
 import { prepareResume } from '../../server/src/orchestrator/orchestrator';
-import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { linearChain, startHarness, type Harness } from '../helpers/engineHarness';
+import { waitUntil } from '../helpers/eventually';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/privateRedis';
 
 const TASKS = ['first', 'second', 'third'];
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('Redis flushed mid-chain', function () {
   this.timeout(90_000);
@@ -33,21 +26,10 @@ describe('Redis flushed mid-chain', function () {
 
   it('reports the chain interrupted, and resume finishes it without re-running finished tasks', async () => {
     redis = await startPrivateRedis();
-    harness = await startHarness(
-      {
-        plans: [{ tasks: TASKS.map((id, index) => planTask(id, index === 0 ? [] : [TASKS[index - 1]!])) }],
-        tasks: Object.fromEntries(
-          TASKS.map((id) => [
-            id,
-            { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs: 400 },
-          ]),
-        ),
-      },
-      { redisUrl: redis.url },
-    );
+    harness = await startHarness(linearChain(TASKS, 400), { redisUrl: redis.url });
     const current = harness;
     const building = current.build('Build it in three steps', { concurrency: 1 });
-    await until('"second" running', () => current.fake.requestsFor('second').length > 0);
+    await waitUntil('"second" running', () => current.fake.requestsFor('second').length > 0);
     const admin = new Redis(redis.url);
     await admin.flushall();
     admin.disconnect();

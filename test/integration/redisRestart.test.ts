@@ -7,19 +7,12 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { linearChain, startHarness, type Harness } from '../helpers/engineHarness';
+import { waitUntil } from '../helpers/eventually';
 import { startPrivateRedis, type PrivateRedis } from '../helpers/privateRedis';
 
 const AOF = ['--appendonly', 'yes', '--appendfsync', 'always'];
 const TASKS = ['first', 'second', 'third', 'fourth'];
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('Redis restarted mid-chain', function () {
   this.timeout(90_000);
@@ -38,22 +31,11 @@ describe('Redis restarted mid-chain', function () {
 
   it('reconnects, keeps consuming and completes the chain; only the running task runs again', async () => {
     redis = await startPrivateRedis({ dir, args: AOF });
-    harness = await startHarness(
-      {
-        plans: [{ tasks: TASKS.map((id, index) => planTask(id, index === 0 ? [] : [TASKS[index - 1]!])) }],
-        tasks: Object.fromEntries(
-          TASKS.map((id) => [
-            id,
-            { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs: 400 },
-          ]),
-        ),
-      },
-      { redisUrl: redis.url },
-    );
+    harness = await startHarness(linearChain(TASKS, 400), { redisUrl: redis.url });
     const current = harness;
     const building = current.build('Build it in four steps', { concurrency: 1 });
 
-    await until('"second" running', () => current.fake.requestsFor('second').length > 0);
+    await waitUntil('"second" running', () => current.fake.requestsFor('second').length > 0);
     await redis.stop();
     await new Promise((resolve) => setTimeout(resolve, 500));
     redis = await startPrivateRedis({ dir, args: AOF });

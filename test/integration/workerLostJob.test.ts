@@ -11,6 +11,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
+import { waitUntil } from '../helpers/eventually';
 import { CLI_BUNDLE } from '../helpers/paths';
 
 const LONG_FILE = { path: 'src/long.ts', content: `export const long = ${JSON.stringify('y'.repeat(10_000))};\n` };
@@ -32,14 +33,6 @@ function startWorker(harness: Harness): ChildProcess {
   });
   worker.stderr?.on('data', (chunk: Buffer) => harness.logs.push(`worker ${worker.pid}: ${chunk.toString().trim()}`));
   return worker;
-}
-
-async function until(what: string, check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 describe('a worker process that loses its job mid-task', function () {
@@ -65,7 +58,7 @@ describe('a worker process that loses its job mid-task', function () {
     workers.push(first);
     const building = current.build('Build it', { inProcessWorker: false });
 
-    await until('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
+    await waitUntil('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
     const second = startWorker(current);
     workers.push(second);
     first.kill('SIGKILL');
@@ -96,12 +89,12 @@ describe('a worker process that loses its job mid-task', function () {
     workers.push(first);
     const building = current.build('Build it', { inProcessWorker: false });
 
-    await until('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
+    await waitUntil('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
     // Frozen as by a blocked event loop: no lock renewal, no I/O, but it lives on.
     first.kill('SIGSTOP');
     const second = startWorker(current);
     workers.push(second);
-    await until('the second worker running "long" again', () => current.fake.requestsFor('long').length >= 2);
+    await waitUntil('the second worker running "long" again', () => current.fake.requestsFor('long').length >= 2);
     first.kill('SIGCONT');
 
     const run = await building;
@@ -116,7 +109,7 @@ describe('a worker process that loses its job mid-task', function () {
     assert.equal(await readFile(path.join(current.workspace, LONG_FILE.path), 'utf8'), LONG_FILE.content);
     assert.equal(firstTurns('after'), 1, 'the dependent ran once');
     // Usage enters the chain only with a committed result; the woken run's is refused.
-    await until('the woken run refused', () =>
+    await waitUntil('the woken run refused', () =>
       current.logs.some((line) => /long: a newer run took it over .* result is discarded/.test(line)),
     );
   });
