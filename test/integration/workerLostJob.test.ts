@@ -40,25 +40,31 @@ describe('a worker process that loses its job mid-task', function () {
   let harness: Harness | undefined;
   const workers: ChildProcess[] = [];
 
-  after(async () => {
-    for (const worker of workers) worker.kill('SIGKILL');
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) worker.kill('SIGKILL');
     await harness?.close();
+    harness = undefined;
   });
 
-  it('is replaced by another worker after its lock expires; the chain completes and the file is written once', async () => {
-    harness = await startHarness({
+  /** A chain whose task "long" the first of two worker processes is running (Claude answering). */
+  async function longTaskOnFirstWorker(claudeDelayMs: number) {
+    const current = await startHarness({
       plans: [{ tasks: [planTask('long'), planTask('after', ['long'])] }],
       tasks: {
-        long: { files: [LONG_FILE], delayMs: 2000 },
+        long: { files: [LONG_FILE], delayMs: claudeDelayMs },
         after: { files: [{ path: 'src/after.ts', content: 'export {};\n' }] },
       },
     });
-    const current = harness;
+    harness = current;
     const first = startWorker(current);
     workers.push(first);
     const building = current.build('Build it', { inProcessWorker: false });
-
     await waitUntil('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
+    return { current, first, building };
+  }
+
+  it('is replaced by another worker after its lock expires; the chain completes and the file is written once', async () => {
+    const { current, first, building } = await longTaskOnFirstWorker(2000);
     const second = startWorker(current);
     workers.push(second);
     first.kill('SIGKILL');
@@ -77,19 +83,7 @@ describe('a worker process that loses its job mid-task', function () {
   });
 
   it('refuses the result of a run that froze past its lock: one write, usage counted once', async () => {
-    harness = await startHarness({
-      plans: [{ tasks: [planTask('long'), planTask('after', ['long'])] }],
-      tasks: {
-        long: { files: [LONG_FILE], delayMs: 1000 },
-        after: { files: [{ path: 'src/after.ts', content: 'export {};\n' }] },
-      },
-    });
-    const current = harness;
-    const first = startWorker(current);
-    workers.push(first);
-    const building = current.build('Build it', { inProcessWorker: false });
-
-    await waitUntil('the first worker calling Claude for "long"', () => current.fake.requestsFor('long').length === 1);
+    const { current, first, building } = await longTaskOnFirstWorker(1000);
     // Frozen as by a blocked event loop: no lock renewal, no I/O, but it lives on.
     first.kill('SIGSTOP');
     const second = startWorker(current);
