@@ -13,7 +13,10 @@ describe('per-chain write caps', function () {
   this.timeout(60_000);
   let harness: Harness | undefined;
 
-  after(async () => harness?.close());
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
 
   it('fail the task that would cross maxChainFiles or maxChainBytes, writing none of its files', async () => {
     harness = await startHarness(
@@ -50,5 +53,22 @@ describe('per-chain write caps', function () {
     assert.match(second?.error ?? '', /would have written 1200 bytes, over maxChainBytes 1000/);
     assert.ok((await readdir(harness.workspace)).includes('first.txt'));
     assert.ok(!(await readdir(harness.workspace)).includes('second.txt'));
+  });
+
+  it('hold when tasks apply their files at the same moment', async () => {
+    const ids = ['p1', 'p2', 'p3', 'p4', 'p5', 'p6'];
+    harness = await startHarness(
+      {
+        plans: [{ tasks: ids.map((id) => planTask(id)) }],
+        tasks: Object.fromEntries(ids.map((id) => [id, { files: [small(`${id}.ts`)] }])),
+      },
+      { chainLimits: { maxChainFiles: 3 } },
+    );
+    const run = await harness.build('Build six at once', { concurrency: 6 });
+    const record = await harness.engine.repository.find(run.created.chainId);
+    const statuses = record!.tasks.map((task) => task.status);
+    assert.equal(statuses.filter((status) => status === 'succeeded').length, 3, statuses.join(', '));
+    assert.equal(statuses.filter((status) => status === 'failed').length, 3);
+    assert.equal((await readdir(harness.workspace)).length, 3, 'never more files than the cap');
   });
 });

@@ -192,32 +192,34 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     assert.equal(meta?.stopReason, 'budget_exceeded');
   });
 
-  it('stops the chain on an account spend limit, and a retry of the failed task lifts the stop', async () => {
-    await create();
+  it('stops the chain on an account spend limit; a retry lifts the stop and reopens everything it skipped', async () => {
+    const graph = validateTaskGraph({ tasks: [task('a'), task('b'), task('c', ['a', 'b']), task('r')] });
+    await create(graph);
     const token = randomUUID();
     await state.start(chainId, 'a', token, 0);
     const running = randomUUID();
-    await state.start(chainId, 'e', running, 0);
-    assert.equal(await state.fail(chainId, 'a', 'spend limit', token, 'spend_limit'), undefined, 'e still runs');
-    assert.deepEqual(await state.states(chainId), {
-      a: 'failed',
-      b: 'skipped',
-      c: 'skipped',
-      d: 'skipped',
-      e: 'running',
-    });
-    await state.commit(chainId, running, result('e'));
-    await state.complete(chainId, 'e');
+    await state.start(chainId, 'r', running, 0);
+    assert.equal(await state.fail(chainId, 'a', 'spend limit', token, 'spend_limit'), undefined, 'r still runs');
+    assert.deepEqual(await state.states(chainId), { a: 'failed', b: 'skipped', c: 'skipped', r: 'running' });
+    await state.commit(chainId, running, result('r'));
+    await state.complete(chainId, 'r');
     assert.equal((await state.meta(chainId))?.status, 'budget_exceeded');
 
     const retried = await state.retry(chainId, 'a');
     assert.equal(retried.kind, 'queued');
     assert.equal((await state.meta(chainId))?.stopReason, undefined, 'the stop is lifted');
-    assert.deepEqual(await run('a'), ['b', 'c']);
-    await run('b');
+    assert.deepEqual(await state.states(chainId), { a: 'queued', b: 'queued', c: 'waiting', r: 'succeeded' });
+    assert.deepEqual(await run('a'), [], 'c still waits for b');
+    assert.deepEqual(await run('b'), ['c']);
     await run('c');
-    await run('d');
     assert.equal((await state.meta(chainId))?.status, 'succeeded');
+  });
+
+  it('ends budget_exceeded when the task that hit the spend limit was the last one', async () => {
+    await create(validateTaskGraph({ tasks: [task('only')] }));
+    const token = randomUUID();
+    await state.start(chainId, 'only', token, 0);
+    assert.equal(await state.fail(chainId, 'only', 'spend limit', token, 'spend_limit'), 'budget_exceeded');
   });
 
   it('keeps every key of the chain under a TTL', async () => {

@@ -114,8 +114,11 @@ describe('the chain engine: prompts, cut-offs, refusals, budget, shutdown', func
     while (slow.some((id) => harness!.fake.requestsFor(id).length === 0) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    assert.ok(
+      slow.every((id) => harness!.fake.requestsFor(id).length === 1),
+      'all three were running when the worker shut down',
+    );
     await engine.close();
-    assert.deepEqual(await readdir(workspace), [], 'nothing written by the aborted runs');
 
     // A second worker process (here: a second Engine) picks them up and finishes the chain.
     const second = await Engine.open({
@@ -132,6 +135,13 @@ describe('the chain engine: prompts, cut-offs, refusals, budget, shutdown', func
         'the tasks went back to the queue',
       );
       assert.equal(await second.queue.getJobCountByTypes('waiting'), 3, 'their jobs wait for the next worker');
+      for (const id of slow) {
+        assert.equal(
+          await second.accumulator.getResult(created.chainId, id),
+          undefined,
+          `${id}: no partial result kept`,
+        );
+      }
       await second.startWorker(3);
       const result = await second
         .driver(created.chainId, workspaceApplier(workspace, created.chainId, second.repository))

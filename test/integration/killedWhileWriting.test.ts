@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -14,21 +15,35 @@ import { REPO_ROOT } from '../helpers/paths';
 const WRITER = path.join(REPO_ROOT, 'test', 'fixtures', 'writeLargeFile.ts');
 const ROUNDS = 12;
 
-/** Runs the writer; with `killAfterMs`, SIGKILLs it that long after it starts writing. Resolves with its signal. */
-function runWriter(root: string, character: string, killAfterMs?: number): Promise<NodeJS.Signals | null> {
+type KillAt = { readonly afterMs: number } | 'tempFileAppears';
+
+/**
+ * Runs the writer; with `killAt`, SIGKILLs it that long after it starts writing, or as soon as
+ * its temp file is on disk (so, mid-write). Resolves with its signal.
+ */
+function runWriter(root: string, character: string, killAt?: KillAt): Promise<NodeJS.Signals | null> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', WRITER, root, character], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
+    let watching: NodeJS.Timeout | undefined;
     child.stdout.on('data', (chunk: Buffer) => {
-      if (killAfterMs !== undefined && chunk.toString().includes('writing')) {
-        setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (killAt === undefined || !chunk.toString().includes('writing')) return;
+      if (killAt === 'tempFileAppears') {
+        watching = setInterval(() => {
+          if (readdirSync(root).some((name) => name.endsWith('.tmp') && !existing.has(name))) child.kill('SIGKILL');
+        }, 1);
+      } else {
+        setTimeout(() => child.kill('SIGKILL'), killAt.afterMs);
       }
     });
+    const existing = new Set(readdirSync(root));
     child.on('error', reject);
-    child.on('exit', (code, signal) =>
-      signal || code === 0 ? resolve(signal) : reject(new Error(`writer exited ${code}`)),
-    );
+    child.on('exit', (code, signal) => {
+      clearInterval(watching);
+      if (signal || code === 0) resolve(signal);
+      else reject(new Error(`writer exited ${code}`));
+    });
   });
 }
 
@@ -45,10 +60,13 @@ describe('a writer killed while writing a 2 MB file', function () {
     await runWriter(root, 'a');
     let previous = 'a';
     const outcomes = { old: 0, new: 0, killed: 0 };
+    const tempsSeen = new Set<string>();
     for (let round = 0; round < ROUNDS; round += 1) {
       const next = previous === 'a' ? 'b' : 'a';
-      // Spread the kills from "at once" to "probably after the rename".
-      const signal = await runWriter(root, next, (round * 7) % 60);
+      // Odd rounds die the moment the temp file exists; even ones at moments from "at once" to
+      // "probably after the rename".
+      const killAt: KillAt = round % 2 === 1 ? 'tempFileAppears' : { afterMs: (round * 7) % 60 };
+      const signal = await runWriter(root, next, killAt);
       if (signal === 'SIGKILL') outcomes.killed += 1;
       const content = await readFile(path.join(root, LARGE_FILE), 'utf8');
       assert.equal(content.length, LARGE_FILE_BYTES, `round ${round}: a truncated file`);
@@ -62,9 +80,13 @@ describe('a writer killed while writing a 2 MB file', function () {
         outcomes.old += 1;
       }
       const others = (await readdir(root)).filter((name) => name !== LARGE_FILE);
-      for (const name of others)
+      for (const name of others) {
         assert.match(name, /^\.big\.txt\.takoss-[0-9a-f]{16}\.tmp$/, 'only the hidden temp file');
+        tempsSeen.add(name);
+      }
     }
     assert.ok(outcomes.killed > 0, `some writers were killed (${JSON.stringify(outcomes)})`);
+    // A temp file is left only by a writer killed between creating it and the rename.
+    assert.ok(tempsSeen.size > 0, `at least one writer was killed mid-write (${JSON.stringify(outcomes)})`);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * PostgreSQL unreachable in the middle of a chain (issue 7, case 11): tasks keep their
- * results, and the durable record — task states, usage, template executions — is written
- * once PostgreSQL is back instead of being dropped.
+ * PostgreSQL unreachable in the middle of a chain (issue 7, case 11): a task that finishes
+ * meanwhile keeps its result — its files (whose ledger is in PostgreSQL) are written once it
+ * answers — and the durable record (task states, usage, template executions) is written
+ * then too, instead of being dropped.
  */
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
@@ -42,17 +43,17 @@ describe('PostgreSQL down mid-chain', function () {
         },
       ],
       tasks: Object.fromEntries(
-        TASKS.map((id) => [
-          id,
-          { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs: id === 'second' ? 800 : 100 },
-        ]),
+        TASKS.map((id) => [id, { files: [{ path: `${id}.ts`, content: `export const ${id} = 1;\n` }], delayMs: 100 }]),
       ),
     });
     const current = harness;
     const building = current.build('Build it in three steps', { concurrency: 1 });
     await waitUntil('"second" running', () => current.fake.requestsFor('second').length > 0);
     await setDatabaseReachable(current.database.name, false);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Long enough that "second" finishes and its files are due while PostgreSQL is away.
+    await waitUntil('the files of "second" waiting for PostgreSQL', () =>
+      current.logs.some((line) => /second: its files wait for PostgreSQL/.test(line)),
+    );
     await setDatabaseReachable(current.database.name, true);
 
     const run = await building;

@@ -20,7 +20,9 @@ import type { ChainRepository } from './chainRepository';
 import { ChainMirror } from './chainMirror';
 import type { TemplateDb } from '../templates/templateStore';
 import type { ExecutionStatus } from '../templates/templateUsage';
-import { DEFAULT_CHAIN_WRITE_LIMITS, type ChainWriteLimits } from '../workspace/fileReview';
+import type { ChainWriteLimits } from '../workspace/fileReview';
+import { ChainWriteCaps } from './chainWriteCaps';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { ChainFinalStatus, ChainSpec, ChainState, ReleasedTask } from './chainState';
 
 /** Puts a task's files into the workspace; says why not when it refuses. */
@@ -72,6 +74,7 @@ export interface DriveResult {
 export class ChainDriver {
   private readonly listeners = new Set<(event: ChainEvent) => void>();
   private readonly mirror: ChainMirror;
+  private readonly caps: ChainWriteCaps;
   /** When each task's current run started, for its execution record. */
   private readonly startedAt = new Map<string, number>();
   private spec: ChainSpec | undefined;
@@ -82,6 +85,7 @@ export class ChainDriver {
     private readonly deps: ChainDriverDeps,
   ) {
     this.mirror = new ChainMirror(chainId, deps.repository, deps.accumulator, deps.logger, deps.templates);
+    this.caps = new ChainWriteCaps(deps.redis, chainId, deps.chainLimits);
   }
 
   onEvent(listener: (event: ChainEvent) => void): () => void {
@@ -179,16 +183,22 @@ export class ChainDriver {
       );
     }
     let applied: AppliedFiles = { ok: true, outcomes: [] };
-    const overCap = result.files.length > 0 ? await this.exceedsChainLimits(result.files) : undefined;
+    const overCap = result.files.length > 0 ? await this.caps.reserve(taskId, result.files) : undefined;
     try {
       if (overCap) applied = { ok: false, reason: overCap, outcomes: [] };
-      else if (result.files.length > 0) {
-        applied = await this.deps.applier.apply(taskId, result.files);
-        if (applied.ok) await this.countWritten(result.files);
-      }
+      else if (result.files.length > 0) applied = await this.deps.applier.apply(taskId, result.files);
     } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        // The writer's ledger is in PostgreSQL: keep the result, and write it at a later reconcile.
+        await this.caps.release(taskId);
+        this.deps.logger.warn(
+          `Task ${this.chainId}/${taskId}: its files wait for PostgreSQL (${errorMessage(error)}); they are written once it answers.`,
+        );
+        return false;
+      }
       applied = { ok: false, reason: `writing its files failed: ${errorMessage(error)}`, outcomes: [] };
     }
+    if (!applied.ok && !overCap && result.files.length > 0) await this.caps.release(taskId);
     const record = {
       usage: result.usage,
       summary: result.summary,
@@ -210,36 +220,6 @@ export class ChainDriver {
     this.mirror.update(taskId, { ...record, status: 'succeeded', finishedAt: new Date(), error: null }, true);
     for (const each of completion.released) this.mirror.update(each.taskId, { status: 'queued' });
     return completion.finished !== undefined;
-  }
-
-  /**
-   * Why writing these files would take the chain past its caps, if it would. Totals live in
-   * the chain's Redis meta, so they hold across drivers and resumes.
-   */
-  private async exceedsChainLimits(files: readonly GeneratedFile[]): Promise<string | undefined> {
-    const { maxChainFiles, maxChainBytes } = { ...DEFAULT_CHAIN_WRITE_LIMITS, ...this.deps.chainLimits };
-    const [writtenFiles, writtenBytes] = await this.deps.redis.hmget(
-      chainKeys(this.chainId).meta,
-      'writtenFiles',
-      'writtenBytes',
-    );
-    const filesAfter = Number(writtenFiles ?? 0) + files.length;
-    const bytesAfter = Number(writtenBytes ?? 0) + bytesOf(files);
-    if (filesAfter > maxChainFiles) {
-      return `refused: the chain would have written ${filesAfter} files, over maxChainFiles ${maxChainFiles}; nothing of this task was written`;
-    }
-    if (bytesAfter > maxChainBytes) {
-      return `refused: the chain would have written ${bytesAfter} bytes, over maxChainBytes ${maxChainBytes}; nothing of this task was written`;
-    }
-    return undefined;
-  }
-
-  private async countWritten(files: readonly GeneratedFile[]): Promise<void> {
-    await this.deps.redis
-      .multi()
-      .hincrby(chainKeys(this.chainId).meta, 'writtenFiles', files.length)
-      .hincrby(chainKeys(this.chainId).meta, 'writtenBytes', bytesOf(files))
-      .exec();
   }
 
   private async recordSettled(taskId: string): Promise<void> {
@@ -348,9 +328,6 @@ function parseEvent(fields: string[]): ChainEvent {
   const data = map.get('data');
   return { type: map.get('type') ?? 'unknown', ...(taskId ? { taskId } : {}), ...(data ? { data } : {}) };
 }
-
-const bytesOf = (files: readonly GeneratedFile[]) =>
-  files.reduce((sum, file) => sum + Buffer.byteLength(file.content, 'utf8'), 0);
 
 /** Why a chain stopped starting tasks, as its record shows it. */
 function describeStop(stopReason: string | undefined): string | null {

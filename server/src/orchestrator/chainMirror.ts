@@ -56,54 +56,57 @@ export class ChainMirror {
   flush(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    // The batch is taken when the write runs, not when it is asked for: a failed earlier write
+    // puts its updates back first, so newer ones always land on top of older ones.
+    this.writing = this.writing.then(() => this.writePending());
+    return this.writing;
+  }
+
+  private async writePending(): Promise<void> {
     const batch = this.pending;
     const contexts = [...this.contexts];
     const executions = this.executions;
     this.pending = new Map();
     this.contexts = new Set();
     this.executions = [];
-    this.writing = this.writing.then(async () => {
-      let tasksWritten = batch.size === 0;
-      let recorded = 0;
-      try {
-        if (!tasksWritten) {
-          const received = await this.accumulator.getContexts(this.chainId, contexts);
-          for (const [taskId, context] of received) batch.set(taskId, { ...batch.get(taskId), context });
-          await this.repository.updateTasks(this.chainId, batch);
-          tasksWritten = true;
-        }
-        // Recording is idempotent per execution, so a retry after a partial batch counts nothing twice.
-        for (const execution of executions) {
-          await recordTemplateUsage(this.templates!, execution);
-          recorded += 1;
-        }
-        if (this.failures > 0)
-          this.logger.info(`PostgreSQL is back: the record of chain ${this.chainId} is up to date.`);
-        this.failures = 0;
-      } catch (error) {
-        this.keep(
-          tasksWritten ? new Map<string, TaskUpdate>() : batch,
-          tasksWritten ? [] : contexts,
-          executions.slice(recorded),
-        );
-        this.failures += 1;
-        this.lastError = errorMessage(error);
-        if (this.failures === 1) {
-          this.logger.warn(
-            `Could not record chain ${this.chainId} in PostgreSQL (${this.lastError}); the live state is in Redis, retrying.`,
-          );
-        }
-        this.schedule();
+    let tasksWritten = batch.size === 0;
+    let recorded = 0;
+    try {
+      if (!tasksWritten) {
+        const received = await this.accumulator.getContexts(this.chainId, contexts);
+        for (const [taskId, context] of received) batch.set(taskId, { ...batch.get(taskId), context });
+        await this.repository.updateTasks(this.chainId, batch);
+        tasksWritten = true;
       }
-    });
-    return this.writing;
+      // Recording is idempotent per execution, so a retry after a partial batch counts nothing twice.
+      for (const execution of executions) {
+        await recordTemplateUsage(this.templates!, execution);
+        recorded += 1;
+      }
+      if (this.failures > 0) this.logger.info(`PostgreSQL is back: the record of chain ${this.chainId} is up to date.`);
+      this.failures = 0;
+    } catch (error) {
+      this.keep(
+        tasksWritten ? new Map<string, TaskUpdate>() : batch,
+        tasksWritten ? [] : contexts,
+        executions.slice(recorded),
+      );
+      this.failures += 1;
+      this.lastError = errorMessage(error);
+      if (this.failures === 1) {
+        this.logger.warn(
+          `Could not record chain ${this.chainId} in PostgreSQL (${this.lastError}); the live state is in Redis, retrying.`,
+        );
+      }
+      this.schedule();
+    }
   }
 
   /** Flushes, retrying a while if PostgreSQL is down; then reports what could not be written. */
   async close(): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
       await this.flush();
-      if (this.failures === 0 || !this.hasPending()) break;
+      if (!this.hasPending()) break;
       if (attempt >= CLOSE_RETRIES) {
         clearTimeout(this.timer);
         this.timer = undefined;
@@ -134,7 +137,8 @@ export class ChainMirror {
   }
 
   private schedule(): void {
-    this.timer ??= setTimeout(() => void this.flush(), this.failures > 0 ? this.retryDelay() : this.intervalMs);
+    // Never what keeps a process alive: close() writes what is left, and gives up loudly.
+    this.timer ??= setTimeout(() => void this.flush(), this.failures > 0 ? this.retryDelay() : this.intervalMs).unref();
   }
 
   private retryDelay(): number {

@@ -25,6 +25,7 @@ const PRELUDE = `
 local meta, states, pending, dependents, attempts, runs, usage, errors, events, history =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9], KEYS[10]
 local MAXLEN = 10000
+local STOP_SKIP = 'skipped: the Anthropic account reached its spend limit'
 
 local function emit(kind, taskId, data)
   redis.call('XADD', events, 'MAXLEN', '~', MAXLEN, '*', 'type', kind, 'taskId', taskId or '', 'data', data or '')
@@ -218,14 +219,21 @@ if token ~= '' then
   local raw = redis.call('HGET', runs, taskId)
   if not raw or cjson.decode(raw).token ~= token then return 'noop' end
 end
+local stopping = stop and stop ~= ''
+-- Set first, so that the chain ends budget_exceeded even when this was its last task.
+if stopping then redis.call('HSET', meta, 'stopReason', stop) end
 releaseReservation(taskId)
 redis.call('HSET', errors, taskId, reason)
 emit('task.failed', taskId, reason)
 local finished = settle(taskId, 'failed', now)
 finished = skipDependents(taskId, now) or finished
-if stop and stop ~= '' and not finished then
+if stopping and not finished then
   -- The whole account is stopped (a spend limit): start nothing else; running tasks finish.
-  redis.call('HSET', meta, 'stopReason', stop)
+  -- Marked, so that the retry that lifts the stop reopens exactly these.
+  local all = redis.call('HGETALL', states)
+  for i = 1, #all, 2 do
+    if all[i + 1] == 'waiting' or all[i + 1] == 'queued' then redis.call('HSET', errors, all[i], STOP_SKIP) end
+  end
   emit('chain.budgetExceeded', '', stop)
   finished = settleUnstarted('skipped', now, false)
 end
@@ -304,8 +312,18 @@ if status ~= 'queued' and status ~= 'running' then
   redis.call('HSET', meta, 'status', 'running')
   redis.call('HDEL', meta, 'finishedAt')
 end
--- A retry says the account limit was raised; a chain's own budget stays a stop.
-if redis.call('HGET', meta, 'stopReason') == 'spend_limit' then redis.call('HDEL', meta, 'stopReason') end
+-- A retry says the account limit was raised (a chain's own budget stays a stop): reopen what
+-- the stop skipped. Ready ones are queued without a job; the driver's reconcile enqueues them.
+if redis.call('HGET', meta, 'stopReason') == 'spend_limit' then
+  redis.call('HDEL', meta, 'stopReason')
+  local all = redis.call('HGETALL', states)
+  for i = 1, #all, 2 do
+    local id = all[i]
+    if all[i + 1] == 'skipped' and redis.call('HGET', errors, id) == STOP_SKIP then
+      reopen(id, tonumber(redis.call('HGET', pending, id) or '0') <= 0 and 'queued' or 'waiting')
+    end
+  end
+end
 emit('task.retrying', taskId, 'retried by the user')
 if not ready then return {'waiting'} end
 local generation = redis.call('HINCRBY', jobs, taskId, 1)
