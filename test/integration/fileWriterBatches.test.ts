@@ -185,6 +185,19 @@ describe('guarded file writer: caps, all or nothing, atomic writes (real file sy
       assert.equal((await listAll(root)).length, 5);
     });
 
+    it('clears the temp files an earlier writer abandoned, but not a live writer’s', async () => {
+      const abandoned = path.join(root, '.a.txt.takoss-0123456789abcdef.tmp');
+      const live = path.join(root, '.a.txt.takoss-fedcba9876543210.tmp');
+      const foreign = path.join(root, '.a.txt.takoss-notours.tmp');
+      for (const file of [abandoned, live, foreign]) await fs.writeFile(file, 'half');
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await fs.utimes(abandoned, hourAgo, hourAgo);
+      await fs.utimes(foreign, hourAgo, hourAgo);
+      await writeFileAtomic(root, path.join(root, 'a.txt'), Buffer.from('new'), 0o644);
+      assert.equal(await read('a.txt'), 'new');
+      assert.deepEqual((await temps()).sort(), [path.basename(foreign), path.basename(live)].sort());
+    });
+
     it('leaves no temp file and keeps the old content when the rename fails', async () => {
       await fs.mkdir(path.join(root, 'target'));
       await assert.rejects(writeFileAtomic(root, path.join(root, 'target'), Buffer.from('x'), 0o644));

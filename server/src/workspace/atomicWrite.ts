@@ -24,6 +24,7 @@ export async function writeFileAtomic(
   mode: number,
 ): Promise<void> {
   const dir = path.dirname(absolutePath);
+  await removeAbandonedTemps(dir, path.basename(absolutePath));
   const temp = path.join(dir, tempName(path.basename(absolutePath)));
   let handle: FileHandle | undefined;
   let renamed = false;
@@ -53,6 +54,27 @@ function tempName(name: string): string {
   const random = randomBytes(8).toString('hex');
   // Keeps the temp name within NAME_MAX (255 bytes) whatever the target's length.
   return Buffer.byteLength(name, 'utf8') > 200 ? `.takoss-${random}.tmp` : `.${name}.takoss-${random}.tmp`;
+}
+
+/** A temp file this old was left by a writer that died; a live writer's is seconds old at most. */
+const ABANDONED_AFTER_MS = 10 * 60_000;
+
+/**
+ * Removes temp files of earlier writes of the same file whose writer died between creating
+ * them and the rename (a kill, a crash): the next write of the file clears that debris.
+ */
+async function removeAbandonedTemps(dir: string, name: string): Promise<void> {
+  const prefix = `.${name}.takoss-`;
+  const entries = await fs.readdir(dir).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !/^[0-9a-f]{16}\.tmp$/.test(entry.slice(prefix.length))) continue;
+    const temp = path.join(dir, entry);
+    const stats = await fs.lstat(temp).catch(() => undefined);
+    // Only plain files, never through a link, and only old ones.
+    if (stats?.isFile() && now - stats.mtimeMs > ABANDONED_AFTER_MS)
+      await fs.rm(temp, { force: true }).catch(() => undefined);
+  }
 }
 
 /** Makes the rename itself durable where the platform allows it (not on Windows). */
