@@ -2,7 +2,8 @@
  * Caps on everything one chain writes, over all its tasks: each task reserves its files and
  * bytes before they are written — atomically, since tasks apply concurrently, and once per
  * task, so a task applied again after a resume is not counted twice. The totals live in the
- * chain's Redis meta, so they hold across drivers and resumes.
+ * chain's Redis meta, so they hold across drivers and resumes (a chain rebuilt after Redis lost
+ * it starts counting again).
  */
 import type { Redis } from 'ioredis';
 import { chainKeys } from '../context/keys';
