@@ -9,11 +9,11 @@ import {
   listTemplates,
   listVersions,
   rollback,
-  searchTemplates,
   setLabel,
 } from '../../server/src/templates/templateStore';
 import { getTemplateAnalytics, recordTemplateUsage } from '../../server/src/templates/templateUsage';
 import { openTemplateDatabase, type TemplateTestDatabase } from '../helpers/templateDatabase';
+import { searchTemplates } from '../../server/src/templates/templateSearch';
 
 const base = {
   description: 'An Express route with its controller',

@@ -17,7 +17,6 @@ import {
   listTemplates,
   listVersions,
   rollback,
-  searchTemplates,
   setLabel,
   type TemplateDb,
   type TemplateInput,
@@ -31,6 +30,7 @@ import {
 } from '../templates/templateTransfer';
 import { TEMPLATE_CATEGORIES, type TemplateCategory } from '../templates/types';
 import type { CommandContext } from './build';
+import { searchTemplates } from '../templates/templateSearch';
 
 async function withTemplates<T>(context: CommandContext, run: (db: TemplateDb) => Promise<T>): Promise<T> {
   const { config } = resolveConfig({ env: context.env });

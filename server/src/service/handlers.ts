@@ -36,7 +36,6 @@ import {
   listTemplates,
   listVersions,
   rollback,
-  searchTemplates,
   setLabel,
   type TemplateDb,
 } from '../templates/templateStore';
@@ -44,6 +43,7 @@ import { getTemplateAnalytics } from '../templates/templateUsage';
 import { TEMPLATE_CATEGORIES, type TemplateCategory } from '../templates/types';
 import type { SessionNotifier, TakossSession } from './session';
 import { templateSummaryView, templateVersionView } from './views';
+import { searchTemplates } from '../templates/templateSearch';
 
 /** JSON-RPC error code for Takoss's own, user-facing errors. */
 export const TAKOSS_ERROR_CODE = -32001;

@@ -1,6 +1,7 @@
 /**
  * The Template Library's core: templates with immutable, numbered versions and movable
- * labels (`production` is the one tasks use), listing and ranked full-text search.
+ * labels (`production` is the one tasks use) and listing; ranked full-text search is in
+ * templateSearch.ts.
  * Versions are never changed (a database trigger refuses it); editing creates version n+1,
  * and rolling back only moves the label.
  */
@@ -377,42 +378,4 @@ export async function listTemplates(
 
 export function getTemplatesByCategory(db: TemplateDb, category: TemplateCategory): Promise<TemplateSummary[]> {
   return listTemplates(db, { category });
-}
-
-const TSQUERY = `(websearch_to_tsquery('english', $1) || to_tsquery('simple', $2))`;
-
-export interface SearchHit {
-  readonly name: string;
-  readonly description: string;
-  readonly category: TemplateCategory;
-  readonly rank: number;
-}
-
-/**
- * Ranked full-text search over name, tags, description and production text. Any input is
- * safe: `websearch_to_tsquery` never raises on syntax, and the prefix query is built only
- * from letters and digits, so typing "reac" already finds "react".
- */
-export async function searchTemplates(
-  db: TemplateDb,
-  query: string,
-  options: { limit?: number; category?: TemplateCategory } = {},
-): Promise<SearchHit[]> {
-  // Every word of two or more letters must match, as a word or the start of one; a stray
-  // operator or a one-letter fragment does not empty the result.
-  const words = (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((word) => word.length >= 2);
-  if (words.length === 0) return [];
-  const prefix = words.map((word) => `${word}:*`).join(' & ');
-  const result = await db.pool.query<{ name: string; description: string; category: TemplateCategory; rank: number }>({
-    // Named, so each connection plans it once. The query is inline (not a joined subquery)
-    // so the planner uses the GIN index; ranking reads the small rankVector.
-    name: 'takoss-search-templates',
-    text: `SELECT t.name, t.description, t.category, ts_rank(t."rankVector", ${TSQUERY}) AS rank
-             FROM "PromptTemplate" t
-            WHERE t."searchVector" @@ ${TSQUERY} AND t."isActive" AND ($4::text IS NULL OR t.category::text = $4)
-            ORDER BY rank DESC, t.name
-            LIMIT $3`,
-    values: [query, prefix, options.limit ?? 20, options.category ?? null],
-  });
-  return result.rows.map((row) => ({ ...row, rank: Number(row.rank) }));
 }
