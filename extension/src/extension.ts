@@ -2,15 +2,13 @@ import * as vscode from 'vscode';
 import { ApplyFilesRequest } from '../../server/src/protocol';
 import type { TakossApi } from './api';
 import { BackendClient } from './backend/backendClient';
+import { restartOnChanges } from './backend/restartTriggers';
 import { registerCommands } from './commands';
-import { CONTEXT_SCHEME, ContextDocuments } from './context/contextDocuments';
-import { MemoryDocuments, PROPOSED_SCHEME, REPORT_SCHEME } from './documents/memoryDocuments';
+import { registerDocumentSchemes } from './documents/documentSchemes';
 import { ApiKeyStore } from './settings/apiKeyStore';
-import { affectsBackendSettings } from './settings/explicitSettings';
 import { ChainStore } from './state/chainStore';
 import { BackendStatusItem } from './statusBar/backendStatusItem';
 import { ChainsStatusItem } from './statusBar/chainsStatusItem';
-import { TEMPLATE_SCHEME, TemplateFileSystem } from './templates/templateFileSystem';
 import { ChainsTreeProvider } from './views/chainsTreeProvider';
 import { TemplatesTreeProvider } from './views/templatesTreeProvider';
 import { TaskGraphPanels } from './webview/taskGraphPanels';
@@ -32,11 +30,8 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
   const graphs = new TaskGraphPanels(context.extensionUri, chains, log);
   const templatesTree = new TemplatesTreeProvider(running, log);
   const chainsTree = new ChainsTreeProvider(running, chains, log);
-  const proposed = new MemoryDocuments(PROPOSED_SCHEME);
-  const reports = new MemoryDocuments(REPORT_SCHEME);
-  const writer = new WorkspaceWriter(proposed, log);
-  const templateFiles = new TemplateFileSystem(running);
-  const contextDocuments = new ContextDocuments(running, chains);
+  const documents = registerDocumentSchemes(running, chains);
+  const writer = new WorkspaceWriter(documents.proposed, log);
 
   context.subscriptions.push(
     log,
@@ -44,16 +39,11 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
     graphs,
     templatesTree,
     chainsTree,
-    templateFiles,
-    contextDocuments,
+    ...documents.disposables,
     new BackendStatusItem(running),
     new ChainsStatusItem(chains),
     vscode.window.registerTreeDataProvider('takoss.templates', templatesTree),
     vscode.window.registerTreeDataProvider('takoss.chains', chainsTree),
-    vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, proposed),
-    vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, reports),
-    vscode.workspace.registerTextDocumentContentProvider(CONTEXT_SCHEME, contextDocuments),
-    vscode.workspace.registerFileSystemProvider(TEMPLATE_SCHEME, templateFiles, { isCaseSensitive: true }),
     running.onRequest(ApplyFilesRequest, (params, token) => writer.apply(params, token)),
     ...registerCommands({
       backend: running,
@@ -61,16 +51,12 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
       apiKeys,
       chains,
       graphs,
-      reports,
+      reports: documents.reports,
       globalState: context.globalState,
       extensionUri: context.extensionUri,
       refreshTemplates: () => templatesTree.refresh(),
     }),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsBackendSettings(event)) void running.restartIfRunning();
-    }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => void running.restartIfRunning()),
-    apiKeys.onDidChange(() => void running.restartIfRunning()),
+    ...restartOnChanges(running, apiKeys),
   );
   return { templatesTree, chainsTree };
 }
