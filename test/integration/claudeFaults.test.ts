@@ -56,7 +56,7 @@ describe('Claude API faults, end to end', function () {
     });
     const run = await harness.build();
     assert.equal(run.result.status, 'succeeded', harness.logs.join('\n'));
-    assert.equal(harness.fake.requestsFor('reset').filter((request) => request.turn === 0).length, 2);
+    assert.equal(harness.fake.runsOf('reset'), 2);
     assert.equal(await readFile(path.join(harness.workspace, 'reset.ts'), 'utf8'), big('reset.ts').content);
     const record = await harness.engine.repository.find(run.created.chainId);
     assert.deepEqual(record!.tasks[0]!.files, ['reset.ts'], 'one write, by the attempt that finished');
@@ -73,7 +73,7 @@ describe('Claude API faults, end to end', function () {
     );
     const run = await harness.build();
     assert.equal(run.result.status, 'succeeded', harness.logs.join('\n'));
-    assert.equal(harness.fake.requestsFor('silent').filter((request) => request.turn === 0).length, 2);
+    assert.equal(harness.fake.runsOf('silent'), 2);
     assert.equal(await readFile(path.join(harness.workspace, 'silent.ts'), 'utf8'), big('silent.ts').content);
   });
 

@@ -67,9 +67,11 @@ describe('a finished task delivered again', function () {
     );
     for (const job of after) assert.equal(await settled(job), 'completed', `job ${job.id}`);
 
-    const firstTurns = (taskId: string) =>
-      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
-    assert.deepEqual(['base', 'left', 'right'].map(firstTurns), [1, 1, 1], 'each task called Claude once');
+    assert.deepEqual(
+      ['base', 'left', 'right'].map((id) => current.fake.runsOf(id)),
+      [1, 1, 1],
+      'each task called Claude once',
+    );
     assert.equal(current.fake.requests.length, before.requests, 'no Claude call after the end');
     const record = await current.engine.repository.find(chainId);
     assert.deepEqual(

@@ -76,10 +76,8 @@ describe('a worker process that loses its job mid-task', function () {
     assert.equal(long?.attempts, 2, 'run once by the killed worker, once by its replacement');
     assert.deepEqual(long?.files, ['src/long.ts']);
     assert.equal(await readFile(path.join(current.workspace, LONG_FILE.path), 'utf8'), LONG_FILE.content);
-    const firstTurns = (taskId: string) =>
-      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
-    assert.equal(firstTurns('long'), 2);
-    assert.equal(firstTurns('after'), 1, 'the dependent ran once');
+    assert.equal(current.fake.runsOf('long'), 2);
+    assert.equal(current.fake.runsOf('after'), 1, 'the dependent ran once');
   });
 
   it('refuses the result of a run that froze past its lock: one write, usage counted once', async () => {
@@ -93,15 +91,13 @@ describe('a worker process that loses its job mid-task', function () {
 
     const run = await building;
     assert.equal(run.result.status, 'succeeded', current.logs.join('\n'));
-    const firstTurns = (taskId: string) =>
-      current.fake.requestsFor(taskId).filter((request) => request.turn === 0).length;
-    assert.equal(firstTurns('long'), 2, 'the frozen run and its replacement both called Claude');
+    assert.equal(current.fake.runsOf('long'), 2, 'the frozen run and its replacement both called Claude');
     const record = await current.engine.repository.find(run.created.chainId);
     const long = record!.tasks.find((task) => task.taskId === 'long');
     assert.equal(long?.attempts, 2);
     assert.deepEqual(long?.files, ['src/long.ts']);
     assert.equal(await readFile(path.join(current.workspace, LONG_FILE.path), 'utf8'), LONG_FILE.content);
-    assert.equal(firstTurns('after'), 1, 'the dependent ran once');
+    assert.equal(current.fake.runsOf('after'), 1, 'the dependent ran once');
     // Usage enters the chain only with a committed result; the woken run's is refused.
     await waitUntil('the woken run refused', () =>
       current.logs.some((line) => /long: a newer run took it over .* result is discarded/.test(line)),
