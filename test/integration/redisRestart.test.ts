@@ -1,7 +1,7 @@
 /**
  * Redis restarted in the middle of a chain (issue 7, case 7), on a private redis-server with
- * AOF: the workers reconnect and keep consuming — the chain completes — and only the task
- * that was running re-runs.
+ * AOF: the workers reconnect and keep consuming, the chain's driver waits for Redis and
+ * catches up — the chain completes — and only the task that was running re-runs.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,7 +37,8 @@ describe('Redis restarted mid-chain', function () {
 
     await waitUntil('"second" running', () => current.fake.requestsFor('second').length > 0);
     await redis.stop();
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Longer than the driver's commands retry for: the driver itself must ride out the outage.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
     redis = await startPrivateRedis({ dir, args: AOF });
 
     const run = await building;

@@ -32,6 +32,9 @@ import { checkRedis, closeRedisClient, createRedisClient, redisOptionsFromUrl } 
 import { ABORT_REASON, createTaskProcessor, type TaskProcessorDeps } from '../worker/taskProcessor';
 import type { ChainWriteLimits } from '../workspace/fileReview';
 
+/** How long shutting down waits for the worker's jobs to hand back (their calls are aborted). */
+const WORKER_CLOSE_DEADLINE_MS = 10_000;
+
 export interface EngineOptions {
   readonly config: TakossConfig;
   readonly env: NodeJS.ProcessEnv;
@@ -195,7 +198,7 @@ export class Engine {
     if (this.worker) {
       // Abort running Claude calls; their tasks go back to waiting (see the processor).
       this.worker.cancelAllJobs(ABORT_REASON.shutdown);
-      await this.worker.close();
+      await closeWithin(this.worker, WORKER_CLOSE_DEADLINE_MS, this.options.logger);
     }
     if (this.subscriber) closeRedisClient(this.subscriber);
     for (const client of this.blockingClients) closeRedisClient(client);
@@ -204,6 +207,33 @@ export class Engine {
     await this.prisma.$disconnect();
     await this.redis.quit().catch(() => undefined);
   }
+}
+
+/**
+ * Closes a worker, waiting for its jobs to hand back; past `deadlineMs` (a connection left in
+ * a bad state by a Redis restart can keep BullMQ's close waiting forever) it drops the
+ * worker's connections instead, so that shutting down never hangs. Jobs it still held are
+ * taken over by another worker once their locks expire.
+ */
+async function closeWithin(worker: Worker, deadlineMs: number, logger: Logger): Promise<void> {
+  if ((await settlesWithin(worker.close(), deadlineMs)) === 'settled') return;
+  logger.warn(`The worker did not close within ${deadlineMs / 1000} s; dropping its connections.`);
+  await settlesWithin(worker.disconnect(), 1000);
+}
+
+/** Waits for `promise` at most `ms`; says whether it settled (its outcome is not needed). */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), ms);
+  });
+  const settled = promise.then(
+    () => 'settled' as const,
+    () => 'settled' as const,
+  );
+  const outcome = await Promise.race([settled, late]);
+  clearTimeout(timer);
+  return outcome;
 }
 
 /** BullMQ connection options for a Redis URL; workers must never give up on a command. */

@@ -23,6 +23,7 @@ import type { ExecutionStatus } from '../templates/templateUsage';
 import type { ChainWriteLimits } from '../workspace/fileReview';
 import { ChainWriteCaps } from './chainWriteCaps';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { describeRedisClient, isRedisUnavailable, waitForRedis } from '../services/redisOutage';
 import type { ChainFinalStatus, ChainSpec, ChainState, ReleasedTask } from './chainState';
 
 /** Puts a task's files into the workspace; says why not when it refuses. */
@@ -62,6 +63,8 @@ export interface ChainDriverDeps {
   readonly reconcileIntervalMs?: number;
   /** @defaultValue DEFAULT_CHAIN_WRITE_LIMITS */
   readonly chainLimits?: Partial<ChainWriteLimits>;
+  /** How long to wait for Redis to come back after it went away. @defaultValue DEFAULT_REDIS_OUTAGE_TOLERANCE_MS */
+  readonly redisOutageToleranceMs?: number;
 }
 
 export interface DriveResult {
@@ -104,27 +107,27 @@ export class ChainDriver {
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
     let lastId = newest[0]?.[0] ?? '0';
-    let finished = await this.reconcile();
-    let nextReconcile = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
+    let finished = false;
+    let reconcileAt = 0;
     while (!finished && !this.stopped) {
-      const reply = await this.deps.blockingRedis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', events, lastId);
-      // Events are handled in order; writing the files of generated tasks (independent of
-      // each other) runs concurrently within a batch.
-      const applying: Promise<boolean>[] = [];
-      const released: ReleasedTask[] = [];
-      for (const [id, fields] of reply?.[0]?.[1] ?? []) {
-        lastId = id;
-        const event = parseEvent(fields);
-        if (event.type === 'task.generated') applying.push(this.applyGenerated(event.taskId ?? '', released));
-        else finished = (await this.handle(event)) || finished;
-        this.emit(event);
-      }
-      finished = (await Promise.all(applying)).some(Boolean) || finished;
-      // Everything the batch released goes to the queue in one call.
-      await addTaskJobs(this.deps.queue, this.chainId, released);
-      if (!finished && Date.now() >= nextReconcile) {
-        finished = await this.reconcile();
-        nextReconcile = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
+      try {
+        if (Date.now() >= reconcileAt) {
+          finished = await this.reconcile();
+          reconcileAt = Date.now() + (this.deps.reconcileIntervalMs ?? 5000);
+          if (finished) break;
+        }
+        ({ lastId, finished } = await this.followEvents(events, lastId));
+      } catch (error) {
+        if (!isRedisUnavailable(error)) throw error;
+        // Redis restarted or the connection dropped: wait for it, then catch up through a
+        // reconcile (it applies what finished meanwhile and re-enqueues lost jobs).
+        await waitForRedis(this.deps.redis, error, {
+          logger: this.deps.logger,
+          target: describeRedisClient(this.deps.redis),
+          stopped: () => this.stopped,
+          ...(this.deps.redisOutageToleranceMs === undefined ? {} : { toleranceMs: this.deps.redisOutageToleranceMs }),
+        });
+        reconcileAt = 0;
       }
     }
     if (!finished) return this.current();
@@ -132,6 +135,28 @@ export class ChainDriver {
     const rest = await this.deps.redis.xread('COUNT', 1000, 'STREAMS', events, lastId);
     for (const [, fields] of rest?.[0]?.[1] ?? []) this.emit(parseEvent(fields));
     return this.finish();
+  }
+
+  /** Reads and handles the next batch of events after `lastId` (blocking up to a second). */
+  private async followEvents(events: string, after: string): Promise<{ lastId: string; finished: boolean }> {
+    const reply = await this.deps.blockingRedis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', events, after);
+    let lastId = after;
+    let finished = false;
+    // Events are handled in order; writing the files of generated tasks (independent of
+    // each other) runs concurrently within a batch.
+    const applying: Promise<boolean>[] = [];
+    const released: ReleasedTask[] = [];
+    for (const [id, fields] of reply?.[0]?.[1] ?? []) {
+      lastId = id;
+      const event = parseEvent(fields);
+      if (event.type === 'task.generated') applying.push(this.applyGenerated(event.taskId ?? '', released));
+      else finished = (await this.handle(event)) || finished;
+      this.emit(event);
+    }
+    finished = (await Promise.all(applying)).some(Boolean) || finished;
+    // Everything the batch released goes to the queue in one call.
+    await addTaskJobs(this.deps.queue, this.chainId, released);
+    return { lastId, finished };
   }
 
   private async current(): Promise<DriveResult> {
