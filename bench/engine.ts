@@ -37,6 +37,8 @@ import { report, type Figure } from './lib/report';
 
 const API_KEY = 'sk-ant-bench-0000000000000000';
 const REQUEST = 'Benchmark chain';
+/** Warm-up tasks: ids of their own, so that their script never overrides a measured task's. */
+const WARM_UP = linearChain(5, 0, 'warm');
 
 interface Context {
   /** In-process fake, for figures that read what was sent (tokens). */
@@ -110,13 +112,13 @@ async function runChain(
 
 /** A few small chains first, so scripts are loaded and code is warm before measuring. */
 async function warmUp(engine: Engine, context: Context): Promise<void> {
-  for (let round = 0; round < 3; round++) await runChain(engine, context, linearChain(5, 0));
+  for (let round = 0; round < 3; round++) await runChain(engine, context, WARM_UP);
 }
 
 async function makespanFigures(context: Context): Promise<Figure[]> {
   const dag = referenceDag();
   const fake = await startFakeProcess({
-    tasks: { ...delays(dag).tasks, ...delays(linearChain(5, 0)).tasks, probe: {} },
+    tasks: { ...delays(dag).tasks, ...delays(WARM_UP).tasks, probe: {} },
   });
   const parallel = await openEngine(context, 4, fake.baseUrl);
   await warmUp(parallel, context);
@@ -155,7 +157,7 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
 async function hopFigures(context: Context): Promise<Figure[]> {
   const hops = 20;
   const chain = linearChain(hops, 20);
-  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(linearChain(5, 0)).tasks } });
+  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(WARM_UP).tasks } });
   const engine = await openEngine(context, 4, fake.baseUrl);
   await warmUp(engine, context);
   const takoss = await runChain(engine, context, chain);

@@ -41,10 +41,11 @@ export function referenceDag(count = 30, seed = 42, maxDeps = 3, minMs = 50, max
 }
 
 /** A chain of `count` tasks, each depending on the one before. */
-export function linearChain(count: number, delayMs: number): BenchTask[] {
+export function linearChain(count: number, delayMs: number, prefix = 'h'): BenchTask[] {
+  const id = (index: number) => `${prefix}${String(index).padStart(3, '0')}`;
   return Array.from({ length: count }, (_, index) => ({
-    id: `h${String(index).padStart(3, '0')}`,
-    dependsOn: index === 0 ? [] : [`h${String(index - 1).padStart(3, '0')}`],
+    id: id(index),
+    dependsOn: index === 0 ? [] : [id(index - 1)],
     delayMs,
   }));
 }

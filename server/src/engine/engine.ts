@@ -20,6 +20,7 @@ import type { Logger } from '../logger';
 import { ChainDriver, type FileApplier } from '../orchestrator/chainDriver';
 import { ChainRepository } from '../orchestrator/chainRepository';
 import { ChainState } from '../orchestrator/chainState';
+import { LocalCommits } from '../orchestrator/localCommits';
 import type { TemplateDb } from '../templates/templateStore';
 import {
   DEFAULT_QUEUE_SETTINGS,
@@ -57,6 +58,8 @@ export class Engine {
   private subscriber: Redis | undefined;
   private readonly active = new Map<string, TaskJobData>();
   private readonly blockingClients = new Set<Redis>();
+  /** Results this process's worker commits, for drivers in this process. */
+  private readonly localCommits = new LocalCommits();
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -135,6 +138,7 @@ export class Engine {
       logger: this.options.logger,
       durable: this.repository,
       active: this.active,
+      onCommitted: (commit) => this.localCommits.publish(commit),
       ...(onText ? { onText } : {}),
       ...this.options.processor,
     });
@@ -167,6 +171,7 @@ export class Engine {
       repository: this.repository,
       templates: this.templates,
       applier,
+      localCommits: this.localCommits,
       logger: this.options.logger,
       ...(this.options.chainLimits ? { chainLimits: this.options.chainLimits } : {}),
     });

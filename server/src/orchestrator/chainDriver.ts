@@ -11,13 +11,14 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { chainKeys } from '../context/keys';
-import type { GeneratedFile } from '../context/types';
-import { TakossError, errorMessage } from '../errors';
+import type { TaskResult } from '../context/types';
+import { errorMessage } from '../errors';
 import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
 import type { Logger } from '../logger';
 import { addTaskJobs, currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
 import type { ChainRepository } from './chainRepository';
 import { ChainMirror } from './chainMirror';
+import type { LocalCommit, LocalCommits } from './localCommits';
 import type { TemplateDb } from '../templates/templateStore';
 import type { ExecutionStatus } from '../templates/templateUsage';
 import type { ChainWriteLimits } from '../workspace/fileReview';
@@ -25,27 +26,18 @@ import { ChainWriteCaps } from './chainWriteCaps';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { describeRedisClient, isRedisUnavailable, waitForRedis } from '../services/redisOutage';
 import type { ChainFinalStatus, ChainSpec, ChainState, ReleasedTask } from './chainState';
+import {
+  ChainStateLostError,
+  describeStop,
+  parseEvent,
+  type AppliedFiles,
+  type ChainEvent,
+  type DriveResult,
+  type FileApplier,
+} from './driverTypes';
 
-/** Puts a task's files into the workspace; says why not when it refuses. */
-export interface FileApplier {
-  apply(taskId: string, files: readonly GeneratedFile[]): Promise<AppliedFiles>;
-}
-
-export interface FileOutcomeSummary {
-  readonly path: string;
-  readonly action: string;
-  readonly reason?: string;
-}
-
-export type AppliedFiles =
-  | { readonly ok: true; readonly outcomes: readonly FileOutcomeSummary[] }
-  | { readonly ok: false; readonly reason: string; readonly outcomes: readonly FileOutcomeSummary[] };
-
-export interface ChainEvent {
-  readonly type: string;
-  readonly taskId?: string;
-  readonly data?: string;
-}
+export type { AppliedFiles, ChainEvent, DriveResult, FileApplier, FileOutcomeSummary } from './driverTypes';
+export { ChainStateLostError } from './driverTypes';
 
 export interface ChainDriverDeps {
   /** A connection of its own: XREAD blocks it. */
@@ -63,15 +55,10 @@ export interface ChainDriverDeps {
   readonly reconcileIntervalMs?: number;
   /** @defaultValue DEFAULT_CHAIN_WRITE_LIMITS */
   readonly chainLimits?: Partial<ChainWriteLimits>;
+  /** Results committed by a worker in this process, applied without waiting for the event stream. */
+  readonly localCommits?: LocalCommits;
   /** How long to wait for Redis to come back after it went away. @defaultValue DEFAULT_REDIS_OUTAGE_TOLERANCE_MS */
   readonly redisOutageToleranceMs?: number;
-}
-
-export interface DriveResult {
-  /** The final status, or where the chain stands if the driver was stopped before the end. */
-  readonly status: ChainFinalStatus | 'queued' | 'running' | 'cancelling';
-  readonly finished: boolean;
-  readonly usage: Usage;
 }
 
 export class ChainDriver {
@@ -82,6 +69,10 @@ export class ChainDriver {
   private readonly startedAt = new Map<string, number>();
   private spec: ChainSpec | undefined;
   private stopped = false;
+  /** Generated tasks being applied now, by task id: a second path to the same task joins in. */
+  private readonly applying = new Map<string, Promise<boolean>>();
+  /** Runs whose results were applied (their run tokens): the other path skips them. */
+  private readonly appliedRuns = new Set<string>();
 
   constructor(
     private readonly chainId: string,
@@ -106,7 +97,25 @@ export class ChainDriver {
     this.spec = await this.deps.state.spec(this.chainId);
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
-    let lastId = newest[0]?.[0] ?? '0';
+    const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, (commit) => void this.applyLocal(commit));
+    let followed: { lastId: string; finished: boolean };
+    try {
+      followed = await this.follow(events, newest[0]?.[0] ?? '0');
+    } finally {
+      unsubscribe?.();
+      await Promise.allSettled(this.applying.values());
+    }
+    const { lastId, finished } = followed;
+    if (!finished) return this.current();
+    // The step that ended the chain wrote its own events after the ones read so far: pass them on.
+    const rest = await this.deps.redis.xread('COUNT', 1000, 'STREAMS', events, lastId);
+    for (const [, fields] of rest?.[0]?.[1] ?? []) this.emit(parseEvent(fields));
+    return this.finish();
+  }
+
+  /** Follows the event stream from `after` until the chain ends or the driver is stopped. */
+  private async follow(events: string, after: string): Promise<{ lastId: string; finished: boolean }> {
+    let lastId = after;
     let finished = false;
     let reconcileAt = 0;
     while (!finished && !this.stopped) {
@@ -130,11 +139,45 @@ export class ChainDriver {
         reconcileAt = 0;
       }
     }
-    if (!finished) return this.current();
-    // The step that ended the chain wrote its own events after the ones read so far: pass them on.
-    const rest = await this.deps.redis.xread('COUNT', 1000, 'STREAMS', events, lastId);
-    for (const [, fields] of rest?.[0]?.[1] ?? []) this.emit(parseEvent(fields));
-    return this.finish();
+    return { lastId, finished };
+  }
+
+  /** Applies a result committed by this process's worker at once; the stream path is the fallback. */
+  private async applyLocal({ runToken, result }: LocalCommit): Promise<void> {
+    const released: ReleasedTask[] = [];
+    try {
+      await this.applyRun(result.taskId, runToken, released, result);
+      await addTaskJobs(this.deps.queue, this.chainId, released);
+    } catch (error) {
+      // Nothing is lost: the task is still `generated` (the stream or a reconcile applies it),
+      // or released tasks without a job are enqueued by the next reconcile.
+      this.deps.logger.debug(
+        `Task ${this.chainId}/${result.taskId}: applied from the stream instead (${errorMessage(error)}).`,
+      );
+    }
+  }
+
+  /**
+   * Applies one run's result once, whichever path brings it: the local hand-over, the event
+   * stream (both know the run token) or a reconcile (which does not). True when the chain ended.
+   */
+  private applyRun(
+    taskId: string,
+    runToken: string | undefined,
+    released: ReleasedTask[],
+    known?: TaskResult,
+  ): Promise<boolean> {
+    if (runToken && this.appliedRuns.has(runToken)) return Promise.resolve(false);
+    const inFlight = this.applying.get(taskId);
+    if (inFlight) return inFlight.then(() => false);
+    const applying = this.applyGenerated(taskId, released, known)
+      .then((finished) => {
+        if (runToken) this.appliedRuns.add(runToken);
+        return finished;
+      })
+      .finally(() => this.applying.delete(taskId));
+    this.applying.set(taskId, applying);
+    return applying;
   }
 
   /** Reads and handles the next batch of events after `lastId` (blocking up to a second). */
@@ -149,7 +192,7 @@ export class ChainDriver {
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
       lastId = id;
       const event = parseEvent(fields);
-      if (event.type === 'task.generated') applying.push(this.applyGenerated(event.taskId ?? '', released));
+      if (event.type === 'task.generated') applying.push(this.applyRun(event.taskId ?? '', event.data, released));
       else finished = (await this.handle(event)) || finished;
       this.emit(event);
     }
@@ -195,9 +238,12 @@ export class ChainDriver {
   }
 
   /** Applies a generated task's files, then completes it; what it released is added to `released`. */
-  private async applyGenerated(taskId: string, released: ReleasedTask[]): Promise<boolean> {
+  private async applyGenerated(taskId: string, released: ReleasedTask[], known?: TaskResult): Promise<boolean> {
     const { state, accumulator } = this.deps;
-    const [meta, result] = await Promise.all([state.meta(this.chainId), accumulator.getResult(this.chainId, taskId)]);
+    const [meta, result] = await Promise.all([
+      state.meta(this.chainId),
+      known ?? accumulator.getResult(this.chainId, taskId),
+    ]);
     if (meta?.status === 'cancelling') {
       return (await state.cancelRunning(this.chainId, taskId)) !== undefined;
     }
@@ -311,7 +357,7 @@ export class ChainDriver {
     const released: ReleasedTask[] = [];
     for (const [taskId, taskState] of Object.entries(states)) {
       if (taskState === 'generated') {
-        if (await this.applyGenerated(taskId, released)) return true;
+        if (await this.applyRun(taskId, undefined, released)) return true;
       } else if (taskState === 'queued' || taskState === 'running') {
         const jobId = await currentJobId(redis, this.chainId, taskId);
         const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';
@@ -343,36 +389,5 @@ export class ChainDriver {
       error: describeStop(meta?.stopReason),
     });
     return { status, finished: true, usage };
-  }
-}
-
-function parseEvent(fields: string[]): ChainEvent {
-  const map = new Map<string, string>();
-  for (let index = 0; index + 1 < fields.length; index += 2) map.set(fields[index]!, fields[index + 1]!);
-  const taskId = map.get('taskId');
-  const data = map.get('data');
-  return { type: map.get('type') ?? 'unknown', ...(taskId ? { taskId } : {}), ...(data ? { data } : {}) };
-}
-
-/** Why a chain stopped starting tasks, as its record shows it. */
-function describeStop(stopReason: string | undefined): string | null {
-  if (stopReason === 'spend_limit') {
-    return 'The Anthropic account reached its spend limit: raise it in the Anthropic console, then retry the failed task.';
-  }
-  return stopReason ?? null;
-}
-
-/**
- * The chain's state is gone from Redis (flushed, restarted without persistence, or another
- * Redis) while PostgreSQL still has the chain: it is interrupted, and resumable.
- */
-export class ChainStateLostError extends TakossError {
-  constructor(readonly chainId: string) {
-    super(
-      'failed',
-      `Chain ${chainId} lost its state in Redis (the Redis was flushed, restarted without persistence, or is another one). ` +
-        `PostgreSQL still has the chain: run "takoss chains resume ${chainId}" (or Resume Chain in VS Code) to finish it ` +
-        'without re-running the tasks that finished.',
-    );
   }
 }

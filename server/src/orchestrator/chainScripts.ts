@@ -157,6 +157,7 @@ return {'run', attempt}`);
 /**
  * Stores the result of the run that holds the token. ARGV: taskId, runToken, resultJson,
  * usageJson, costUsd, historyEventJson, ttlSeconds, maxHistory. Returns 'committed' | 'stale'.
+ * The `task.generated` event carries the run token: drivers apply each run's result once.
  */
 export const COMMIT_RESULT = script(`
 local result = KEYS[11]
@@ -173,7 +174,7 @@ redis.call('EXPIRE', history, ttl)
 redis.call('HSET', usage, taskId, usageJson)
 redis.call('HINCRBYFLOAT', meta, 'spentUsd', cost)
 redis.call('HSET', states, taskId, 'generated')
-emit('task.generated', taskId, '')
+emit('task.generated', taskId, token)
 return 'committed'`);
 
 /**

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { renderContext, scopeContext } from '../context/contextScope';
+import type { LocalCommit } from '../orchestrator/localCommits';
 import type { TaskResult } from '../context/types';
 import { ancestorsOf, taskById } from '../decomposer/taskGraph';
 import { TakossError, errorMessage } from '../errors';
@@ -45,6 +46,8 @@ export interface TaskProcessorDeps {
   readonly runLimits?: Partial<TaskRunLimits>;
   /** Live text of running tasks. */
   readonly onText?: (chainId: string, taskId: string, delta: string) => void;
+  /** Told of each result this process commits (a driver in the same process applies it at once). */
+  readonly onCommitted?: (commit: LocalCommit) => void;
   /** Jobs running in this process, by job id (for cancelling a chain's runs). */
   readonly active?: Map<string, TaskJobData>;
   /** Runs the task's conversation. @defaultValue runTask (Claude); benchmarks pass a no-op. */
@@ -120,7 +123,10 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         attempt: started.attempt,
         completedAt: new Date().toISOString(),
       };
-      if (await deps.state.commit(chainId, runToken, result)) return 'committed';
+      if (await deps.state.commit(chainId, runToken, result)) {
+        deps.onCommitted?.({ chainId, runToken, result });
+        return 'committed';
+      }
       // This run lost its lock (a stall, a network split) and a newer run took the task over.
       deps.logger.warn(
         `Task ${chainId}/${taskId}: a newer run took it over while this one was stalled; this run's result is discarded.`,
