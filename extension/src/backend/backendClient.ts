@@ -1,16 +1,5 @@
 import * as vscode from 'vscode';
-import {
-  CloseAction,
-  ErrorAction,
-  LanguageClient,
-  RevealOutputChannelOn,
-  State,
-  TransportKind,
-  type CloseHandlerResult,
-  type LanguageClientOptions,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
-import type { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
+import type { CancellationToken, NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
 import {
   HealthDidChangeNotification,
   HealthRequest,
@@ -19,6 +8,7 @@ import {
 } from '../../../server/src/protocol';
 import type { ApiKeyStore } from '../settings/apiKeyStore';
 import { readExplicitSettings } from '../settings/explicitSettings';
+import { BackendConnection } from './backendConnection';
 import type { BackendState } from './backendState';
 import { RestartPolicy } from './restartPolicy';
 
@@ -34,6 +24,12 @@ const STOP_TIMEOUT_MS = 5000;
 /** @defaultValue of `ensureSettled`'s limit. */
 const SETTLE_TIMEOUT_MS = 60_000;
 
+/** A handler to attach to each run of the backend, and its attachment to the current run. */
+interface Registration {
+  readonly attach: (connection: BackendConnection) => vscode.Disposable;
+  current: vscode.Disposable | undefined;
+}
+
 /**
  * Owns the backend process: starts it lazily (first command or view), restarts it with
  * backoff when it crashes, and stops it gracefully. Everything else talks to the backend
@@ -43,11 +39,17 @@ export class BackendClient implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<BackendState>();
   readonly onDidChangeState = this.stateEmitter.event;
   private currentState: BackendState = { kind: 'stopped' };
-  private client: LanguageClient | undefined;
+  /** The current run of the backend; undefined while stopped, starting or waiting to restart. */
+  private connection: BackendConnection | undefined;
+  /** Set from the first start until `stop`: a start, the wait before a restart, or done. */
   private starting: Promise<void> | undefined;
+  /** Bumped by `stop`, so a restart scheduled before it does not happen after it. */
+  private generation = 0;
+  /** Ends the wait before a restart early (see `pause`). */
+  private cancelPause: (() => void) | undefined;
   private readonly restartPolicy = new RestartPolicy();
-  /** Handlers that must be registered on every client this backend gets (restarts make new ones). */
-  private readonly registrations: ((client: LanguageClient) => vscode.Disposable)[] = [];
+  /** Handlers that must be registered on every run of the backend. */
+  private readonly registrations = new Set<Registration>();
   /** Listeners per notification method; see `onNotification`. */
   private readonly notificationListeners = new Map<string, Set<(params: unknown) => void>>();
   private disposed = false;
@@ -100,23 +102,20 @@ export class BackendClient implements vscode.Disposable {
   }
 
   async request<R>(type: RequestType0<R, void>): Promise<R> {
-    const client = await this.runningClient();
-    return client.sendRequest(type);
+    const connection = await this.runningConnection();
+    return connection.sendRequest<R>(type.method);
   }
 
   /** A request with parameters; a backend error arrives as an Error with the backend's message. */
   async send<P, R>(type: RequestType<P, R, void>, params: P, token?: vscode.CancellationToken): Promise<R> {
-    const client = await this.runningClient();
-    // By method name: the typed overloads cannot match generic parameters; `send`'s own
-    // signature keeps callers typed by the protocol constant.
-    // Without a token, pass none at all: an `undefined` last argument would be sent as a
-    // second parameter (the method-name overload treats every argument but a token as one).
-    return token ? client.sendRequest<R>(type.method, params, token) : client.sendRequest<R>(type.method, params);
+    const connection = await this.runningConnection();
+    // By method name: `send`'s own signature keeps callers typed by the protocol constant.
+    return connection.sendRequest<R>(type.method, params, token);
   }
 
   /**
    * Listens to a backend notification, across restarts of the backend. Any number of
-   * listeners may share a notification: the client keeps one handler per method, which
+   * listeners may share a notification: the connection keeps one handler per method, which
    * fans out (registering a second handler directly would silently replace the first).
    */
   onNotification<P>(type: NotificationType<P>, handler: (params: P) => void): vscode.Disposable {
@@ -125,8 +124,8 @@ export class BackendClient implements vscode.Disposable {
       const created = new Set<(params: unknown) => void>();
       listeners = created;
       this.notificationListeners.set(type.method, created);
-      this.register((client) =>
-        client.onNotification(type.method, (params: unknown) => {
+      this.register((connection) =>
+        connection.onNotification(type.method, (params) => {
           for (const listener of [...created]) listener(params);
         }),
       );
@@ -145,47 +144,43 @@ export class BackendClient implements vscode.Disposable {
     type: RequestType<P, R, void>,
     handler: (params: P, token: vscode.CancellationToken) => Promise<R>,
   ): vscode.Disposable {
-    return this.register((client) => {
-      // Cancelled when this client's server stops; a fresh one for each run of the server.
-      let serverRun = new vscode.CancellationTokenSource();
-      const handled = client.onRequest(type.method, (params: P, token: vscode.CancellationToken) => {
+    return this.register((connection) =>
+      connection.onRequest(type.method, (params: P, token: CancellationToken) => {
+        // Cancelled when the backend cancels the request, or when this run of it ends.
         const either = new vscode.CancellationTokenSource();
-        const links = [token, serverRun.token].map((source) => source.onCancellationRequested(() => either.cancel()));
+        const links = [
+          token.onCancellationRequested(() => either.cancel()),
+          connection.lifetime.onCancellationRequested(() => either.cancel()),
+        ];
         return handler(params, either.token).finally(() => {
           for (const link of links) link.dispose();
           either.dispose();
         });
-      });
-      const watch = client.onDidChangeState(({ newState }) => {
-        if (newState === State.Running) return;
-        serverRun.cancel();
-        serverRun.dispose();
-        serverRun = new vscode.CancellationTokenSource();
-      });
-      return new vscode.Disposable(() => {
-        serverRun.cancel();
-        serverRun.dispose();
-        handled.dispose();
-        watch.dispose();
-      });
-    });
+      }),
+    );
   }
 
-  private register(attach: (client: LanguageClient) => vscode.Disposable): vscode.Disposable {
-    this.registrations.push(attach);
-    let current = this.client ? attach(this.client) : undefined;
+  private register(attach: (connection: BackendConnection) => vscode.Disposable): vscode.Disposable {
+    const registration: Registration = { attach, current: undefined };
+    this.registrations.add(registration);
+    if (this.connection) this.attach(this.connection, registration);
     return new vscode.Disposable(() => {
-      current?.dispose();
-      current = undefined;
-      const index = this.registrations.indexOf(attach);
-      if (index >= 0) this.registrations.splice(index, 1);
+      registration.current?.dispose();
+      registration.current = undefined;
+      this.registrations.delete(registration);
     });
   }
 
-  private async runningClient(): Promise<LanguageClient> {
+  private attach(connection: BackendConnection, registration: Registration): void {
+    const attached = registration.attach(connection);
+    registration.current = attached;
+    connection.track(attached);
+  }
+
+  private async runningConnection(): Promise<BackendConnection> {
     await this.ensureStarted();
-    if (!this.client) throw new Error('The Takoss backend is not running.');
-    return this.client;
+    if (!this.connection) throw new Error('The Takoss backend is not running.');
+    return this.connection;
   }
 
   /** Stops and starts again, picking up the current settings and API key. */
@@ -195,9 +190,9 @@ export class BackendClient implements vscode.Disposable {
     await this.ensureStarted();
   }
 
-  /** Restarts only if running, so a stopped backend stays lazy. */
+  /** Restarts only if running (or restarting), so a stopped backend stays lazy. */
   async restartIfRunning(): Promise<void> {
-    if (this.client) await this.restart();
+    if (this.starting) await this.restart();
   }
 
   async dispose(): Promise<void> {
@@ -208,35 +203,55 @@ export class BackendClient implements vscode.Disposable {
 
   private async start(): Promise<void> {
     this.setState({ kind: 'starting' });
-    const client = await this.createClient();
-    this.client = client;
-    client.onNotification(HealthDidChangeNotification, (health) => this.setState({ kind: 'running', health }));
-    for (const attach of this.registrations) attach(client);
-    client.onDidChangeState(({ newState }) => {
-      if (newState === State.Running) {
-        this.restartPolicy.started(Date.now());
-        void this.refreshHealth(client);
-      }
-    });
     try {
-      await client.start();
+      await this.connect();
     } catch (error) {
-      this.client = undefined;
       const reason = `The Takoss backend did not start: ${error instanceof Error ? error.message : String(error)}`;
       this.setState({ kind: 'failed', reason });
       throw new Error(reason, { cause: error });
     }
   }
 
+  /** Forks a backend, attaches every handler and runs the handshake. */
+  private async connect(): Promise<void> {
+    const connection = await BackendConnection.fork({
+      serverModule: this.options.serverModule,
+      log: this.options.log,
+      apiKey: await this.options.apiKeys.get(),
+      onUnexpectedClose: (closed) => this.onUnexpectedClose(closed),
+    });
+    this.connection = connection;
+    connection.track(
+      connection.onNotification(HealthDidChangeNotification.method, (health) => {
+        if (connection === this.connection) this.setState({ kind: 'running', health: health as HealthReport });
+      }),
+    );
+    for (const registration of this.registrations) this.attach(connection, registration);
+    try {
+      await connection.initialize(this.initializationOptions());
+    } catch (error) {
+      if (this.connection === connection) this.connection = undefined;
+      throw error;
+    }
+    this.restartPolicy.started(Date.now());
+    void this.refreshHealth(connection);
+  }
+
+  private initializationOptions(): BackendInitializationOptions {
+    return { settings: readExplicitSettings() };
+  }
+
   private async stop(): Promise<void> {
-    // A start in progress would otherwise leave its client (and process) behind.
+    this.generation += 1;
+    this.cancelPause?.();
+    // A start in progress would otherwise leave its process behind.
     await this.starting?.catch(() => undefined);
-    const client = this.client;
-    this.client = undefined;
+    const connection = this.connection;
+    this.connection = undefined;
     this.starting = undefined;
-    if (client) {
+    if (connection) {
       try {
-        await client.stop(STOP_TIMEOUT_MS);
+        await connection.stop(STOP_TIMEOUT_MS);
       } catch (error) {
         this.options.log.warn(`Backend did not stop cleanly: ${String(error)}`);
       }
@@ -244,54 +259,65 @@ export class BackendClient implements vscode.Disposable {
     if (!this.disposed) this.setState({ kind: 'stopped' });
   }
 
-  private async refreshHealth(client: LanguageClient): Promise<void> {
+  private async refreshHealth(connection: BackendConnection): Promise<void> {
     try {
-      const health = await client.sendRequest(HealthRequest);
-      if (client === this.client) this.setState({ kind: 'running', health });
+      const health = await connection.sendRequest<HealthReport>(HealthRequest.method);
+      if (connection === this.connection) this.setState({ kind: 'running', health });
     } catch (error) {
       this.options.log.warn(`Health request failed: ${String(error)}`);
     }
   }
 
-  private async createClient(): Promise<LanguageClient> {
-    const apiKey = await this.options.apiKeys.get();
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    if (apiKey) env.ANTHROPIC_API_KEY = apiKey;
-    const run = { module: this.options.serverModule, args: ['serve'], transport: TransportKind.ipc, options: { env } };
-    const serverOptions: ServerOptions = {
-      run,
-      debug: { ...run, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
-    };
-    const clientOptions: LanguageClientOptions = {
-      documentSelector: [],
-      outputChannel: this.options.log,
-      revealOutputChannelOn: RevealOutputChannelOn.Never,
-      initializationOptions: (): BackendInitializationOptions => ({ settings: readExplicitSettings() }),
-      errorHandler: {
-        error: () => ({ action: ErrorAction.Continue }),
-        closed: () => this.onUnexpectedClose(),
-      },
-    };
-    return new LanguageClient('takoss', 'Takoss backend', serverOptions, clientOptions);
+  private onUnexpectedClose(connection: BackendConnection): void {
+    if (connection !== this.connection || this.disposed) return;
+    this.connection = undefined;
+    const restarting = this.restartAfterCrash();
+    restarting.catch(() => undefined);
+    this.starting = restarting;
   }
 
-  private async onUnexpectedClose(): Promise<CloseHandlerResult> {
-    if (this.disposed) return { action: CloseAction.DoNotRestart, handled: true };
-    const decision = this.restartPolicy.crashed(Date.now());
-    if (!decision.restart) {
-      const reason =
-        `The Takoss backend stopped ${decision.crashes + 1} times in a row and was not restarted again. ` +
-        'See "Takoss: Show Logs", then run "Takoss: Restart Backend".';
-      this.options.log.error(reason);
-      this.setState({ kind: 'failed', reason });
-      return { action: CloseAction.DoNotRestart, handled: true };
+  /** After a crash: wait as the policy says, start a new backend; a failed start counts as another crash. */
+  private async restartAfterCrash(): Promise<void> {
+    const generation = this.generation;
+    for (;;) {
+      const decision = this.restartPolicy.crashed(Date.now());
+      if (!decision.restart) {
+        const reason =
+          `The Takoss backend stopped ${decision.crashes + 1} times in a row and was not restarted again. ` +
+          'See "Takoss: Show Logs", then run "Takoss: Restart Backend".';
+        this.options.log.error(reason);
+        this.setState({ kind: 'failed', reason });
+        throw new Error(reason);
+      }
+      this.options.log.warn(
+        `Backend stopped unexpectedly; restarting in ${decision.delayMs} ms (attempt ${decision.attempt}).`,
+      );
+      this.setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs });
+      const due = await this.pause(decision.delayMs);
+      if (!due || generation !== this.generation || this.disposed) {
+        throw new Error('The Takoss backend was stopped before it restarted.');
+      }
+      try {
+        await this.connect();
+        return;
+      } catch (error) {
+        this.options.log.error(`Restarting the backend failed: ${String(error)}`);
+        if (generation !== this.generation || this.disposed) throw error;
+      }
     }
-    this.options.log.warn(
-      `Backend stopped unexpectedly; restarting in ${decision.delayMs} ms (attempt ${decision.attempt}).`,
-    );
-    this.setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs });
-    await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
-    return { action: this.disposed ? CloseAction.DoNotRestart : CloseAction.Restart, handled: true };
+  }
+
+  /** Resolves true after `ms`, or false as soon as `stop` cancels the wait. */
+  private pause(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(true), ms);
+      const finish = (due: boolean) => {
+        clearTimeout(timer);
+        this.cancelPause = undefined;
+        resolve(due);
+      };
+      this.cancelPause = () => finish(false);
+    });
   }
 
   private setState(state: BackendState): void {

@@ -3,31 +3,38 @@
  * task or another extension — so it can skip the questions it would otherwise ask:
  * `{ "request": "Build a Todo app…", "folder": "/path/of/a/workspace/folder", "options": { "concurrency": 2 } }`.
  */
-import { z } from 'zod';
+// zod/mini, not zod: the full zod (every locale, JSON Schema) is over 400 KB of the
+// extension bundle. English messages are asked for per parse, so nothing global changes.
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 
 /** Shorter requests are not enough to plan an app from. */
 export const MIN_REQUEST_LENGTH = 10;
 /** What a Claude model id looks like, e.g. claude-sonnet-5-5. */
 export const MODEL_ID = /^[a-z0-9][a-z0-9.-]{2,99}$/;
 
-export const BuildAppArguments = z
-  .object({
-    request: z.string().trim().min(MIN_REQUEST_LENGTH, `say at least ${MIN_REQUEST_LENGTH} characters`).optional(),
+/** Built on first use, not while the extension activates. */
+function buildAppArgumentsSchema() {
+  return z.strictObject({
+    request: z.optional(
+      z.string().check(z.trim(), z.minLength(MIN_REQUEST_LENGTH, `say at least ${MIN_REQUEST_LENGTH} characters`)),
+    ),
     /** A workspace folder's path; without it, the only folder or the user's pick. */
-    folder: z.string().min(1).optional(),
+    folder: z.optional(z.string().check(z.minLength(1))),
     /** Given: start with these (settings fill the rest) instead of showing the options pick. */
-    options: z
-      .object({
-        concurrency: z.number().int().min(1).max(64).optional(),
-        model: z.string().regex(MODEL_ID, 'a model id such as claude-sonnet-5-5').optional(),
-        budgetUsd: z.number().positive().optional(),
-        collection: z.string().min(1).optional(),
-      })
-      .strict()
-      .optional(),
-  })
-  .strict();
-export type BuildAppArguments = z.infer<typeof BuildAppArguments>;
+    options: z.optional(
+      z.strictObject({
+        concurrency: z.optional(z.int().check(z.minimum(1), z.maximum(64))),
+        model: z.optional(z.string().check(z.regex(MODEL_ID, 'a model id such as claude-sonnet-5-5'))),
+        budgetUsd: z.optional(z.number().check(z.positive())),
+        collection: z.optional(z.string().check(z.minLength(1))),
+      }),
+    ),
+  });
+}
+export type BuildAppArguments = z.infer<ReturnType<typeof buildAppArgumentsSchema>>;
+
+let parser: { schema: ReturnType<typeof buildAppArgumentsSchema>; english: z.core.$ZodErrorMap } | undefined;
 
 /**
  * The arguments, or an error message that names what is wrong. Run from the palette, a view's
@@ -38,7 +45,8 @@ export function parseBuildAppArguments(
   value: unknown,
 ): { ok: true; value: BuildAppArguments } | { ok: false; error: string } {
   if (typeof value !== 'object' || value === null || !isPlainObject(value)) return { ok: true, value: {} };
-  const parsed = BuildAppArguments.safeParse(value);
+  parser ??= { schema: buildAppArgumentsSchema(), english: en().localeError };
+  const parsed = parser.schema.safeParse(value, { error: parser.english });
   if (parsed.success) return { ok: true, value: parsed.data };
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'arguments'}: ${issue.message}`);
   return { ok: false, error: problems.join('; ') };

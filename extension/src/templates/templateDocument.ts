@@ -4,8 +4,21 @@
  * shown read-only for a version and edited to make a new one, and parsing reports the line
  * and the fix, so a bad save keeps the document dirty and loses nothing. Pure; unit-tested.
  */
-import { parseDocument, stringify } from 'yaml';
+import type * as Yaml from 'yaml';
 import type { NewVersionParams, TemplateVariableView, TemplateVersionView } from '../../../server/src/protocol';
+
+/**
+ * The YAML library, loaded the first time a template document is shown or saved: it is a
+ * good part of the extension bundle, and loading it with the extension would slow every
+ * activation for something most sessions never open. (The bundle keeps it; esbuild only
+ * defers running it until this `require`.)
+ */
+let yaml: typeof Yaml | undefined;
+function loadYaml(): typeof Yaml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  yaml ??= require('yaml') as typeof Yaml;
+  return yaml;
+}
 
 const FENCE = '---';
 
@@ -21,7 +34,7 @@ export function formatTemplateDocument(version: TemplateVersionView, purpose: 'v
       ? `# ${version.name}, edited from v${version.version}. Saving adds a new version and makes it production.\n` +
         '# Variables are {{name}} placeholders in the text below; every one must be declared here.\n'
       : `# ${version.name} v${version.version} (${version.labels.join(', ') || 'no labels'}), read-only.\n`;
-  return `${FENCE}\n${comment}${stringify(header, { lineWidth: 0 })}${FENCE}\n${version.text}`;
+  return `${FENCE}\n${comment}${loadYaml().stringify(header, { lineWidth: 0 })}${FENCE}\n${version.text}`;
 }
 
 const HEADER_FIELDS = ['systemPrompt', 'variables', 'changeNote', 'editedFrom'];
@@ -39,7 +52,7 @@ export function parseTemplateDocument(text: string): ParsedTemplateDocument {
   if (end < 0) return fail('the header is not closed: put a line with "---" between the header and the prompt text');
   const headerText = normalized.slice(FENCE.length + 1, end + 1);
   const body = normalized.slice(end + FENCE.length + 2);
-  const document = parseDocument(headerText);
+  const document = loadYaml().parseDocument(headerText);
   const yamlError = document.errors[0];
   if (yamlError) {
     // `linePos` counts from the header's first line; +1 for the opening fence gives the line the
