@@ -1,0 +1,82 @@
+/**
+ * "The files involved" in a failure, for the repair prompt: the paths a failing command's output
+ * mentions that are real files inside the workspace. Best effort — a path it misses only costs
+ * the repair some context; a path outside the workspace is never returned.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isInside } from '../workspace';
+
+export interface InvolvedFilesOptions {
+  /** At most this many paths, in order of first mention. @defaultValue 20 */
+  readonly max?: number;
+}
+
+// file:///abs/path.js — stack traces of ES modules.
+const FILE_URL = /file:\/\/[^\s'"`()<>[\]{}]+/g;
+// A path with an extension: absolute (/a/b.ts, C:\a\b.ts), ./ or ../ relative, or bare (src/a.ts).
+// It stops at ':' and '(' so `a.ts:3:5` and tsc's `a.ts(3,5)` give the path alone.
+const PATH_LIKE = /(?:[A-Za-z]:[\\/]|\.{0,2}[\\/])?(?:[\w@.+~-]+[\\/])*[\w@.+~-]+\.[A-Za-z]\w{0,9}/g;
+// Dependencies and VCS internals: not the project's code, nothing a repair should edit.
+const NOT_PROJECT_CODE = /(^|\/)(node_modules|\.git)(\/|$)/;
+// Each candidate costs a realpath; output full of paths must not turn into thousands of them.
+const MAX_CANDIDATES = 500;
+
+/** Workspace-relative, `/`-separated paths of existing files inside the workspace that `output` mentions. */
+export async function findInvolvedFiles(
+  output: string,
+  workspaceRoot: string,
+  options: InvolvedFilesOptions = {},
+): Promise<string[]> {
+  const max = options.max ?? 20;
+  const realRoot = await fs.realpath(workspaceRoot);
+  const found: string[] = [];
+  for (const candidate of pathCandidates(output)) {
+    if (found.length >= max) break;
+    const relative = await containedFile(realRoot, workspaceRoot, candidate);
+    if (relative !== undefined && !found.includes(relative)) found.push(relative);
+  }
+  return found;
+}
+
+/** Path-like strings of `output` in order of first appearance, deduplicated. */
+export function pathCandidates(output: string): string[] {
+  const seen = new Set<string>();
+  const ordered: { at: number; text: string }[] = [];
+  const add = (at: number, text: string): void => {
+    if (text === '' || seen.has(text)) return;
+    seen.add(text);
+    ordered.push({ at, text });
+  };
+  for (const match of output.matchAll(FILE_URL)) {
+    try {
+      add(match.index, fileURLToPath(match[0].replace(/:\d+(:\d+)?$/, '')));
+    } catch {
+      // Not a usable file URL (e.g. a host part): ignore.
+    }
+  }
+  // Blank the URLs out so their tails are not read a second time as plain paths.
+  const withoutUrls = output.replace(FILE_URL, (url) => ' '.repeat(url.length));
+  for (const match of withoutUrls.matchAll(PATH_LIKE)) add(match.index, match[0]);
+  return ordered
+    .sort((a, b) => a.at - b.at)
+    .slice(0, MAX_CANDIDATES)
+    .map((entry) => entry.text);
+}
+
+async function containedFile(realRoot: string, workspaceRoot: string, candidate: string): Promise<string | undefined> {
+  const absolute = path.resolve(workspaceRoot, candidate);
+  let real: string;
+  try {
+    // realpath, not the string: a path inside may lead outside through a symlink.
+    real = await fs.realpath(absolute);
+    if (!(await fs.stat(real)).isFile()) return undefined;
+  } catch {
+    return undefined;
+  }
+  if (!isInside(realRoot, real)) return undefined;
+  const relative = path.relative(realRoot, real).split(path.sep).join('/');
+  if (relative === '' || NOT_PROJECT_CODE.test(relative)) return undefined;
+  return relative;
+}

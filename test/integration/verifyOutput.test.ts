@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BoundedOutput, findInvolvedFiles, pathCandidates, trimOutput } from '../../server/src/verify';
+import { createProject } from '../fixtures/verify/projects';
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+const noise = (count: number, from = 0): string[] =>
+  Array.from({ length: count }, (_, index) => `ok ${from + index} - step ${from + index} went fine`);
+
+describe('verify: trimOutput (the excerpt for a repair prompt)', () => {
+  it('returns short output whole, without colours, carriage-return progress or trailing blank lines', () => {
+    const output = '\u001b[31mred\u001b[0m line\r\nloading 10%\rloading 100%\ndone\n\n\n';
+    assert.equal(trimOutput(output), 'red line\nloading 100%\ndone');
+  });
+
+  it('keeps the end and the earlier failure lines within the byte budget, marking what it left out', () => {
+    const lines = [
+      'TAP version 13',
+      ...noise(300),
+      'not ok 301 - adds two numbers',
+      "  location: '/w/test/add.test.js:5:1'",
+      '  error: |-',
+      '    add(1, 2) should be 3',
+      ...noise(300, 302),
+      '# fail 1',
+    ];
+    const excerpt = trimOutput(lines.join('\n'), { maxBytes: 2048 });
+    assert.ok(bytes(excerpt) <= 2048, `${bytes(excerpt)} bytes`);
+    assert.match(
+      excerpt,
+      /not ok 301 - adds two numbers\n {2}location: '\/w\/test\/add\.test\.js:5:1'\n {2}error: \|-/,
+    );
+    assert.ok(excerpt.endsWith('# fail 1'));
+    assert.match(excerpt, /^… \d+ lines omitted …\n/);
+    assert.match(excerpt, /\n… \d+ lines omitted …\n/);
+    assert.doesNotMatch(excerpt, /step 5 went fine/);
+  });
+
+  it('is pure: the same output gives the same excerpt', () => {
+    const output = [...noise(500), 'AssertionError: boom', ...noise(500, 500)].join('\n');
+    assert.equal(trimOutput(output, { maxBytes: 1500 }), trimOutput(output, { maxBytes: 1500 }));
+  });
+
+  it('cuts very long lines so one minified line cannot take the whole budget', () => {
+    const output = ['Error: bad bundle', 'x'.repeat(50_000), 'end'].join('\n');
+    const excerpt = trimOutput(output, { maxBytes: 1024 });
+    assert.ok(bytes(excerpt) <= 1024);
+    assert.match(excerpt, /x{400} … \[line cut\]\nend$/);
+  });
+
+  it('stays within the budget even when almost every line looks like a failure', () => {
+    const output = Array.from({ length: 2000 }, (_, index) => `not ok ${index} - ✖ failed ${'é'.repeat(index % 7)}`);
+    const excerpt = trimOutput(output.join('\n'), { maxBytes: 4096 });
+    assert.ok(bytes(excerpt) <= 4096, `${bytes(excerpt)} bytes`);
+    assert.ok(excerpt.endsWith(output[1999] ?? ''));
+  });
+});
+
+describe('verify: BoundedOutput (what is kept of a step’s output)', () => {
+  it('keeps everything while under the bound', () => {
+    const output = new BoundedOutput(1000);
+    output.append('hello ');
+    output.append(Buffer.from('world'));
+    assert.equal(output.toString(), 'hello world');
+  });
+
+  it('keeps the head and the tail and says how much of the middle it dropped', () => {
+    const output = new BoundedOutput(400);
+    for (let index = 0; index < 1000; index += 1) output.append(`line ${index}\n`);
+    const kept = output.toString();
+    assert.ok(kept.startsWith('line 0\nline 1\n'));
+    assert.ok(kept.endsWith('line 999\n'));
+    const dropped = Number(/… \[(\d+) bytes of output omitted\] …/.exec(kept)?.[1]);
+    assert.equal(dropped, output.totalBytes - 400);
+    assert.ok(bytes(kept) < 400 + 60);
+  });
+});
+
+describe('verify: the files a failure mentions', () => {
+  let root: string;
+  let outside: string;
+
+  before(async () => {
+    root = await createProject({
+      'src/add.js': '',
+      'src/types.ts': '',
+      'test/add.test.js': '',
+      'node_modules/lib/index.js': '',
+    });
+    outside = await fs.mkdtemp(path.join(os.tmpdir(), 'takoss-verify-outside-'));
+    await fs.writeFile(path.join(outside, 'secret.js'), '');
+    await fs.symlink(path.join(outside, 'secret.js'), path.join(root, 'src', 'escape.js'));
+  });
+
+  after(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+    await fs.rm(outside, { recursive: true, force: true });
+  });
+
+  it('finds absolute, file:// and relative paths with line numbers, in order of mention', async () => {
+    const output = [
+      `  location: '${path.join(root, 'test', 'add.test.js')}:5:1'`,
+      `    at add (file://${path.join(root, 'src', 'add.js')}:1:22)`,
+      'src/types.ts(3,5): error TS2322: Type string is not assignable to type number.',
+      'see ./src/add.js:1 again',
+    ].join('\n');
+    assert.deepEqual(await findInvolvedFiles(output, root), ['test/add.test.js', 'src/add.js', 'src/types.ts']);
+  });
+
+  it('never returns paths outside the workspace, through symlinks, in node_modules, or missing', async () => {
+    const output = [
+      '/etc/passwd',
+      `${path.join(outside, 'secret.js')}:1:1`,
+      'src/escape.js:2:3',
+      '../outside.js',
+      `${path.join(root, 'node_modules', 'lib', 'index.js')}:10:5`,
+      'src/missing.js:1:1',
+      'node:internal/test_runner/test:796:25',
+    ].join('\n');
+    assert.deepEqual(await findInvolvedFiles(output, root), []);
+  });
+
+  it('reads path-like tokens out of ordinary output', () => {
+    assert.deepEqual(pathCandidates('Error in src/a.ts:3:5 and file:///w/b.mjs:1:2 (see C:\\w\\c.js)'), [
+      'src/a.ts',
+      '/w/b.mjs',
+      'C:\\w\\c.js',
+    ]);
+  });
+});
