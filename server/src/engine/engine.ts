@@ -35,6 +35,8 @@ import type { ChainWriteLimits } from '../workspace/fileReview';
 
 /** How long shutting down waits for the worker's jobs to hand back (their calls are aborted). */
 const WORKER_CLOSE_DEADLINE_MS = 10_000;
+/** How long the worker's forced close may take (it does not wait on Redis). */
+const WORKER_FORCED_CLOSE_MS = 2_000;
 
 export interface EngineOptions {
   readonly config: TakossConfig;
@@ -58,6 +60,8 @@ export class Engine {
   private subscriber: Redis | undefined;
   private readonly active = new Map<string, TaskJobData>();
   private readonly blockingClients = new Set<Redis>();
+  /** Processor runs in progress in this process. */
+  private readonly processing = new Set<Promise<unknown>>();
   /** Results this process's worker commits, for drivers in this process. */
   private readonly localCommits = new LocalCommits();
   private closing: Promise<void> | undefined;
@@ -142,7 +146,17 @@ export class Engine {
       ...(onText ? { onText } : {}),
       ...this.options.processor,
     });
-    this.worker = new Worker<TaskJobData>(this.settings.name, processor, {
+    // Every run of the processor, from its first line: shutting down waits for them.
+    const tracked: typeof processor = (job, token, signal) => {
+      const running = processor(job, token, signal);
+      this.processing.add(running);
+      void running.then(
+        () => this.processing.delete(running),
+        () => this.processing.delete(running),
+      );
+      return running;
+    };
+    this.worker = new Worker<TaskJobData>(this.settings.name, tracked, {
       connection: connectionFor(this.options.config.redisUrl, true),
       prefix: this.settings.prefix,
       concurrency,
@@ -201,9 +215,20 @@ export class Engine {
 
   private async shutdown(): Promise<void> {
     if (this.worker) {
-      // Abort running Claude calls; their tasks go back to waiting (see the processor).
+      // Take no new job, then abort running Claude calls; their tasks go back to waiting (see
+      // the processor).
+      await this.worker.pause(true);
       this.worker.cancelAllJobs(ABORT_REASON.shutdown);
-      await closeWithin(this.worker, WORKER_CLOSE_DEADLINE_MS, this.options.logger);
+      const handedBack = await settlesWithin(Promise.allSettled([...this.processing]), WORKER_CLOSE_DEADLINE_MS);
+      if (handedBack === 'late') {
+        this.options.logger.warn(
+          `Tasks still running after ${WORKER_CLOSE_DEADLINE_MS / 1000} s of shutting down; another worker takes them over once their locks expire.`,
+        );
+      }
+      // Forced: the runs are over, and BullMQ's graceful close waits for its connections to
+      // end, which a connection left reconnecting by a Redis restart never does. A job whose
+      // last bookkeeping this cuts short is picked up again and found done.
+      await settlesWithin(this.worker.close(true), WORKER_FORCED_CLOSE_MS);
     }
     if (this.subscriber) closeRedisClient(this.subscriber);
     for (const client of this.blockingClients) closeRedisClient(client);
@@ -212,18 +237,6 @@ export class Engine {
     await this.prisma.$disconnect();
     await this.redis.quit().catch(() => undefined);
   }
-}
-
-/**
- * Closes a worker, waiting for its jobs to hand back; past `deadlineMs` (a connection left in
- * a bad state by a Redis restart can keep BullMQ's close waiting forever) it drops the
- * worker's connections instead, so that shutting down never hangs. Jobs it still held are
- * taken over by another worker once their locks expire.
- */
-async function closeWithin(worker: Worker, deadlineMs: number, logger: Logger): Promise<void> {
-  if ((await settlesWithin(worker.close(), deadlineMs)) === 'settled') return;
-  logger.warn(`The worker did not close within ${deadlineMs / 1000} s; dropping its connections.`);
-  await settlesWithin(worker.disconnect(), 1000);
 }
 
 /** Waits for `promise` at most `ms`; says whether it settled (its outcome is not needed). */

@@ -11,7 +11,6 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { chainKeys } from '../context/keys';
-import type { TaskResult } from '../context/types';
 import { errorMessage } from '../errors';
 import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
 import type { Logger } from '../logger';
@@ -23,14 +22,18 @@ import type { TemplateDb } from '../templates/templateStore';
 import type { ExecutionStatus } from '../templates/templateUsage';
 import type { ChainWriteLimits } from '../workspace/fileReview';
 import { ChainWriteCaps } from './chainWriteCaps';
-import { isDatabaseUnavailable } from '../db/unavailable';
-import { describeRedisClient, isRedisUnavailable, waitForRedis } from '../services/redisOutage';
+import { ResultApplier } from './resultApplier';
+import {
+  DEFAULT_REDIS_OUTAGE_TOLERANCE_MS,
+  describeRedisClient,
+  isRedisUnavailable,
+  waitForRedis,
+} from '../services/redisOutage';
 import type { ChainFinalStatus, ChainSpec, ChainState, ReleasedTask } from './chainState';
 import {
   ChainStateLostError,
   describeStop,
   parseEvent,
-  type AppliedFiles,
   type ChainEvent,
   type DriveResult,
   type FileApplier,
@@ -64,22 +67,28 @@ export interface ChainDriverDeps {
 export class ChainDriver {
   private readonly listeners = new Set<(event: ChainEvent) => void>();
   private readonly mirror: ChainMirror;
-  private readonly caps: ChainWriteCaps;
   /** When each task's current run started, for its execution record. */
   private readonly startedAt = new Map<string, number>();
+  /** The newest attempt each task was seen starting (from the event stream). */
+  private readonly startedAttempts = new Map<string, number>();
+  private readonly results: ResultApplier;
   private spec: ChainSpec | undefined;
   private stopped = false;
-  /** Generated tasks being applied now, by task id: a second path to the same task joins in. */
-  private readonly applying = new Map<string, Promise<boolean>>();
-  /** Runs whose results were applied (their run tokens): the other path skips them. */
-  private readonly appliedRuns = new Set<string>();
 
   constructor(
     private readonly chainId: string,
     private readonly deps: ChainDriverDeps,
   ) {
     this.mirror = new ChainMirror(chainId, deps.repository, deps.accumulator, deps.logger, deps.templates);
-    this.caps = new ChainWriteCaps(deps.redis, chainId, deps.chainLimits);
+    this.results = new ResultApplier(chainId, {
+      state: deps.state,
+      accumulator: deps.accumulator,
+      applier: deps.applier,
+      caps: new ChainWriteCaps(deps.redis, chainId, deps.chainLimits),
+      mirror: this.mirror,
+      logger: deps.logger,
+      recordExecution: (...args) => this.recordExecution(...args),
+    });
   }
 
   onEvent(listener: (event: ChainEvent) => void): () => void {
@@ -103,7 +112,7 @@ export class ChainDriver {
       followed = await this.follow(events, newest[0]?.[0] ?? '0');
     } finally {
       unsubscribe?.();
-      await Promise.allSettled(this.applying.values());
+      await this.results.idle();
     }
     const { lastId, finished } = followed;
     if (!finished) return this.current();
@@ -118,6 +127,8 @@ export class ChainDriver {
     let lastId = after;
     let finished = false;
     let reconcileAt = 0;
+    /** When Redis went away, while it stays away (successive failures are one outage). */
+    let outageSince: number | undefined;
     while (!finished && !this.stopped) {
       try {
         if (Date.now() >= reconcileAt) {
@@ -126,15 +137,20 @@ export class ChainDriver {
           if (finished) break;
         }
         ({ lastId, finished } = await this.followEvents(events, lastId));
+        outageSince = undefined;
       } catch (error) {
+        if (this.stopped) break;
         if (!isRedisUnavailable(error)) throw error;
         // Redis restarted or the connection dropped: wait for it, then catch up through a
         // reconcile (it applies what finished meanwhile and re-enqueues lost jobs).
-        await waitForRedis(this.deps.redis, error, {
+        const announce = outageSince === undefined;
+        outageSince ??= Date.now();
+        await waitForRedis([this.deps.redis, this.deps.blockingRedis], error, {
           logger: this.deps.logger,
           target: describeRedisClient(this.deps.redis),
+          deadline: outageSince + (this.deps.redisOutageToleranceMs ?? DEFAULT_REDIS_OUTAGE_TOLERANCE_MS),
+          announce,
           stopped: () => this.stopped,
-          ...(this.deps.redisOutageToleranceMs === undefined ? {} : { toleranceMs: this.deps.redisOutageToleranceMs }),
         });
         reconcileAt = 0;
       }
@@ -146,7 +162,7 @@ export class ChainDriver {
   private async applyLocal({ runToken, result }: LocalCommit): Promise<void> {
     const released: ReleasedTask[] = [];
     try {
-      await this.applyRun(result.taskId, runToken, released, result);
+      await this.results.apply(result.taskId, runToken, released, result);
       await addTaskJobs(this.deps.queue, this.chainId, released);
     } catch (error) {
       // Nothing is lost: the task is still `generated` (the stream or a reconcile applies it),
@@ -155,29 +171,6 @@ export class ChainDriver {
         `Task ${this.chainId}/${result.taskId}: applied from the stream instead (${errorMessage(error)}).`,
       );
     }
-  }
-
-  /**
-   * Applies one run's result once, whichever path brings it: the local hand-over, the event
-   * stream (both know the run token) or a reconcile (which does not). True when the chain ended.
-   */
-  private applyRun(
-    taskId: string,
-    runToken: string | undefined,
-    released: ReleasedTask[],
-    known?: TaskResult,
-  ): Promise<boolean> {
-    if (runToken && this.appliedRuns.has(runToken)) return Promise.resolve(false);
-    const inFlight = this.applying.get(taskId);
-    if (inFlight) return inFlight.then(() => false);
-    const applying = this.applyGenerated(taskId, released, known)
-      .then((finished) => {
-        if (runToken) this.appliedRuns.add(runToken);
-        return finished;
-      })
-      .finally(() => this.applying.delete(taskId));
-    this.applying.set(taskId, applying);
-    return applying;
   }
 
   /** Reads and handles the next batch of events after `lastId` (blocking up to a second). */
@@ -192,7 +185,7 @@ export class ChainDriver {
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
       lastId = id;
       const event = parseEvent(fields);
-      if (event.type === 'task.generated') applying.push(this.applyRun(event.taskId ?? '', event.data, released));
+      if (event.type === 'task.generated') applying.push(this.results.apply(event.taskId ?? '', event.data, released));
       else finished = (await this.handle(event)) || finished;
       this.emit(event);
     }
@@ -218,11 +211,17 @@ export class ChainDriver {
   private async handle(event: ChainEvent): Promise<boolean> {
     const taskId = event.taskId ?? '';
     switch (event.type) {
-      case 'task.started':
+      case 'task.started': {
+        const attempt = Number(event.data);
+        this.startedAttempts.set(taskId, attempt);
+        // Read late (the task was already applied through the local hand-over): stale.
+        if (attempt <= this.results.settledAttempt(taskId)) return false;
         this.startedAt.set(taskId, Date.now());
-        this.mirror.update(taskId, { status: 'running', attempts: Number(event.data), startedAt: new Date() });
+        this.mirror.update(taskId, { status: 'running', attempts: attempt, startedAt: new Date() });
         return false;
+      }
       case 'task.retrying':
+        if ((this.startedAttempts.get(taskId) ?? 0) <= this.results.settledAttempt(taskId)) return false;
         this.mirror.update(taskId, { status: 'queued', error: event.data ?? null });
         return false;
       case 'task.failed':
@@ -235,62 +234,6 @@ export class ChainDriver {
       default:
         return false;
     }
-  }
-
-  /** Applies a generated task's files, then completes it; what it released is added to `released`. */
-  private async applyGenerated(taskId: string, released: ReleasedTask[], known?: TaskResult): Promise<boolean> {
-    const { state, accumulator } = this.deps;
-    const [meta, result] = await Promise.all([
-      state.meta(this.chainId),
-      known ?? accumulator.getResult(this.chainId, taskId),
-    ]);
-    if (meta?.status === 'cancelling') {
-      return (await state.cancelRunning(this.chainId, taskId)) !== undefined;
-    }
-    if (!result) {
-      // Only possible if Redis lost the key: fail the task rather than complete it without files.
-      return (
-        (await state.fail(this.chainId, taskId, 'its result left Redis before its files were written')) !== undefined
-      );
-    }
-    let applied: AppliedFiles = { ok: true, outcomes: [] };
-    const overCap = result.files.length > 0 ? await this.caps.reserve(taskId, result.files) : undefined;
-    try {
-      if (overCap) applied = { ok: false, reason: overCap, outcomes: [] };
-      else if (result.files.length > 0) applied = await this.deps.applier.apply(taskId, result.files);
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        // The writer's ledger is in PostgreSQL: keep the result, and write it at a later reconcile.
-        await this.caps.release(taskId);
-        this.deps.logger.warn(
-          `Task ${this.chainId}/${taskId}: its files wait for PostgreSQL (${errorMessage(error)}); they are written once it answers.`,
-        );
-        return false;
-      }
-      applied = { ok: false, reason: `writing its files failed: ${errorMessage(error)}`, outcomes: [] };
-    }
-    if (!applied.ok && !overCap && result.files.length > 0) await this.caps.release(taskId);
-    const record = {
-      usage: result.usage,
-      summary: result.summary,
-      output: result,
-      fileOutcomes: applied.outcomes,
-      // The started event may predate this driver (it was started after the run began).
-      attempts: result.attempt,
-    };
-    if (!applied.ok) {
-      const finished = await state.fail(this.chainId, taskId, applied.reason);
-      this.mirror.update(taskId, { ...record, status: 'failed', finishedAt: new Date(), error: applied.reason }, true);
-      this.recordExecution(taskId, 'failed', result.attempt, result.usage, applied.reason);
-      return finished !== undefined;
-    }
-    const completion = await state.complete(this.chainId, taskId);
-    if (completion.noop) return false;
-    released.push(...completion.released);
-    this.recordExecution(taskId, 'succeeded', result.attempt, result.usage);
-    this.mirror.update(taskId, { ...record, status: 'succeeded', finishedAt: new Date(), error: null }, true);
-    for (const each of completion.released) this.mirror.update(each.taskId, { status: 'queued' });
-    return completion.finished !== undefined;
   }
 
   private async recordSettled(taskId: string): Promise<void> {
@@ -357,7 +300,8 @@ export class ChainDriver {
     const released: ReleasedTask[] = [];
     for (const [taskId, taskState] of Object.entries(states)) {
       if (taskState === 'generated') {
-        if (await this.applyRun(taskId, undefined, released)) return true;
+        const { runToken } = await state.generation(this.chainId, taskId);
+        if (await this.results.apply(taskId, runToken, released)) return true;
       } else if (taskState === 'queued' || taskState === 'running') {
         const jobId = await currentJobId(redis, this.chainId, taskId);
         const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';

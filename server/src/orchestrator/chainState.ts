@@ -301,6 +301,14 @@ export class ChainState {
     return (await this.redis.hgetall(chainKeys(chainId).states)) as Record<string, TaskState>;
   }
 
+  /** A task's state and the token of its latest run (what a driver checks before applying a result). */
+  async generation(chainId: string, taskId: string): Promise<{ state?: TaskState; runToken?: string }> {
+    const keys = chainKeys(chainId);
+    const [state, run] = await Promise.all([this.redis.hget(keys.states, taskId), this.redis.hget(keys.runs, taskId)]);
+    const runToken = run ? (JSON.parse(run) as { token?: string }).token : undefined;
+    return { ...(state ? { state: state as TaskState } : {}), ...(runToken ? { runToken } : {}) };
+  }
+
   async meta(chainId: string): Promise<ChainMeta | undefined> {
     const raw = await this.redis.hgetall(chainKeys(chainId).meta);
     if (!raw.status) return undefined;

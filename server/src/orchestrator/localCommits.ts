@@ -20,7 +20,11 @@ export class LocalCommits {
 
   /** Hands `commit` to its chain's driver in this process, if there is one. Never throws. */
   publish(commit: LocalCommit): void {
-    this.listeners.get(commit.chainId)?.(commit);
+    try {
+      this.listeners.get(commit.chainId)?.(commit);
+    } catch {
+      // The worker's job is done either way: the event stream brings the result to the driver.
+    }
   }
 
   /** Receives the chain's commits until the returned function is called. */

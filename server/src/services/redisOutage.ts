@@ -15,7 +15,10 @@ const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'E
 
 /** ioredis's messages for a command that was never answered because the connection was down. */
 const UNAVAILABLE_MESSAGE =
-  /max retries per request limit|Connection is closed|Stream isn't writeable|LOADING Redis is loading|connect ECONNREFUSED/i;
+  /max retries per request limit|Connection is closed|Command aborted due to connection close|Stream isn't writeable|LOADING Redis is loading|connect ECONNREFUSED/i;
+
+/** How long one PING may take before the wait counts it as unanswered (a silent network split). */
+const PING_TIMEOUT_MS = 5000;
 
 /** Whether `error` means "Redis cannot be reached right now" rather than a failed command. */
 export function isRedisUnavailable(error: unknown): boolean {
@@ -30,31 +33,48 @@ export interface OutageOptions {
   readonly logger: Logger;
   /** Redacted, for messages. */
   readonly target: string;
-  /** @defaultValue DEFAULT_REDIS_OUTAGE_TOLERANCE_MS */
-  readonly toleranceMs?: number;
+  /** When to give up (epoch ms): the outage began `toleranceMs` before it. */
+  readonly deadline: number;
+  /** Whether this is the start of the outage (it is announced once). */
+  readonly announce: boolean;
   /** Ends the wait early (the driver was stopped). */
   readonly stopped?: () => boolean;
 }
 
 /**
- * Waits until `client` answers PING again, polling with a growing pause. Throws a
- * ServiceUnavailableError naming Redis once `toleranceMs` have passed without an answer.
+ * Waits until every one of `clients` answers PING again, polling with a growing pause.
+ * Throws the cause at once when a client was closed on purpose (it will never answer), and
+ * a ServiceUnavailableError naming Redis once the deadline has passed without an answer.
  */
-export async function waitForRedis(client: Redis, cause: unknown, options: OutageOptions): Promise<void> {
-  const deadline = Date.now() + (options.toleranceMs ?? DEFAULT_REDIS_OUTAGE_TOLERANCE_MS);
-  options.logger.warn(`Redis unavailable at ${options.target} (${errorMessage(cause)}); waiting for it to return.`);
+export async function waitForRedis(clients: readonly Redis[], cause: unknown, options: OutageOptions): Promise<void> {
+  if (clients.some((client) => client.status === 'end')) throw cause;
+  if (options.announce) {
+    options.logger.warn(`Redis unavailable at ${options.target} (${errorMessage(cause)}); waiting for it to return.`);
+  }
   for (let pauseMs = 100; !options.stopped?.(); pauseMs = Math.min(pauseMs * 2, 2000)) {
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
     try {
-      await client.ping();
+      await Promise.all(clients.map((client) => pingWithin(client, PING_TIMEOUT_MS)));
       options.logger.info(`Redis at ${options.target} answers again; catching up with the chain.`);
       return;
     } catch (error) {
       if (!isRedisUnavailable(error)) throw error;
-      if (Date.now() >= deadline) {
+      if (Date.now() >= options.deadline) {
         throw new ServiceUnavailableError('Redis', options.target, errorMessage(error), { cause: error });
       }
     }
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
+}
+
+async function pingWithin(client: Redis, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('Redis did not answer PING'), { code: 'ETIMEDOUT' })), ms);
+  });
+  try {
+    await Promise.race([client.ping(), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
