@@ -1,6 +1,6 @@
 /**
- * The extension ↔ backend protocol (JSON-RPC over IPC, vscode-languageclient on one side,
- * vscode-languageserver on the other). Every method name lives here, once, as a typed
+ * The extension ↔ backend protocol (JSON-RPC over Node IPC, vscode-jsonrpc on the extension's
+ * side, vscode-languageserver on the backend's). Every method name lives here, once, as a typed
  * constant; call sites use the constants and never spell a method name. Payloads are plain
  * JSON: dates travel as ISO strings.
  */

@@ -1,7 +1,7 @@
 /**
- * The channel the extension uses, end to end: fork the built backend exactly as
- * vscode-languageclient does (`cli.js serve --node-ipc`), speak JSON-RPC to it with
- * vscode-jsonrpc, and shut it down the way the client does.
+ * The channel the extension uses, end to end: fork the built backend exactly as the
+ * extension's BackendConnection does (`cli.js serve --node-ipc`), speak JSON-RPC to it with
+ * vscode-jsonrpc over Node IPC, and shut it down the way the extension does.
  */
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';

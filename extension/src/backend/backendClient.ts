@@ -8,15 +8,22 @@ import {
 } from '../../../server/src/protocol';
 import type { ApiKeyStore } from '../settings/apiKeyStore';
 import { readExplicitSettings } from '../settings/explicitSettings';
-import { BackendConnection } from './backendConnection';
+import { BackendConnection, BackendStartError } from './backendConnection';
 import type { BackendState } from './backendState';
-import { RestartPolicy } from './restartPolicy';
+import { RestartPolicy, type RestartPolicyOptions } from './restartPolicy';
 
 export interface BackendClientOptions {
   /** Absolute path of the backend bundle (dist/cli.js), forked as `cli.js serve --node-ipc`. */
   readonly serverModule: string;
   readonly log: vscode.LogOutputChannel;
-  readonly apiKeys: ApiKeyStore;
+  readonly apiKeys: Pick<ApiKeyStore, 'get'>;
+  /** How long a start waits for `initialize` to be answered. @defaultValue 30000 */
+  readonly initializeTimeoutMs?: number;
+  /** How long `stop` waits for a graceful shutdown before the process is killed. @defaultValue 5000 */
+  readonly stopTimeoutMs?: number;
+  readonly restartPolicy?: RestartPolicyOptions;
+  /** The clock the restart policy is fed with (tests pretend a run lasted minutes). @defaultValue Date.now */
+  readonly now?: () => number;
 }
 
 /** How long `stop` waits for a graceful shutdown before the process is killed. */
@@ -43,18 +50,24 @@ export class BackendClient implements vscode.Disposable {
   private connection: BackendConnection | undefined;
   /** Set from the first start until `stop`: a start, the wait before a restart, or done. */
   private starting: Promise<void> | undefined;
-  /** Bumped by `stop`, so a restart scheduled before it does not happen after it. */
+  /** A `stop` in progress; a start waits for it, so two backends never run at once. */
+  private stopping: Promise<void> | undefined;
+  /** Bumped by `stop`, so a start or restart begun before it ends instead of going on after it. */
   private generation = 0;
   /** Ends the wait before a restart early (see `pause`). */
   private cancelPause: (() => void) | undefined;
-  private readonly restartPolicy = new RestartPolicy();
+  private readonly restartPolicy: RestartPolicy;
+  private readonly now: () => number;
   /** Handlers that must be registered on every run of the backend. */
   private readonly registrations = new Set<Registration>();
   /** Listeners per notification method; see `onNotification`. */
   private readonly notificationListeners = new Map<string, Set<(params: unknown) => void>>();
   private disposed = false;
 
-  constructor(private readonly options: BackendClientOptions) {}
+  constructor(private readonly options: BackendClientOptions) {
+    this.restartPolicy = new RestartPolicy(options.restartPolicy);
+    this.now = options.now ?? Date.now;
+  }
 
   get state(): BackendState {
     return this.currentState;
@@ -63,11 +76,14 @@ export class BackendClient implements vscode.Disposable {
   /** Starts the backend if it is not running; resolves once it answers. */
   ensureStarted(): Promise<void> {
     if (this.disposed) return Promise.reject(new Error('The Takoss extension is shutting down.'));
-    this.starting ??= this.start().catch((error: unknown) => {
-      this.starting = undefined;
+    if (this.starting) return this.starting;
+    const starting: Promise<void> = this.start(this.generation).catch((error: unknown) => {
+      // A failed start may be retried by the next caller (unless a stop or another start came since).
+      if (this.starting === starting) this.starting = undefined;
       throw error;
     });
-    return this.starting;
+    this.starting = starting;
+    return starting;
   }
 
   /**
@@ -201,25 +217,43 @@ export class BackendClient implements vscode.Disposable {
     this.stateEmitter.dispose();
   }
 
-  private async start(): Promise<void> {
+  private async start(generation: number): Promise<void> {
+    // A stop in progress ends its backend first (a request made during "Restart Backend").
+    await this.stopping;
+    if (this.stoppedSince(generation)) throw new Error('The Takoss backend was stopped before it started.');
     this.setState({ kind: 'starting' });
     try {
-      await this.connect();
+      await this.connect(generation);
     } catch (error) {
-      const reason = `The Takoss backend did not start: ${error instanceof Error ? error.message : String(error)}`;
+      // Stopped meanwhile: `stop` says what the state is.
+      if (this.stoppedSince(generation)) throw error;
+      const reason =
+        error instanceof BackendStartError
+          ? error.message
+          : `The Takoss backend did not start: ${error instanceof Error ? error.message : String(error)}`;
       this.setState({ kind: 'failed', reason });
       throw new Error(reason, { cause: error });
     }
   }
 
+  private stoppedSince(generation: number): boolean {
+    return generation !== this.generation || this.disposed;
+  }
+
   /** Forks a backend, attaches every handler and runs the handshake. */
-  private async connect(): Promise<void> {
+  private async connect(generation: number): Promise<void> {
+    const apiKey = await this.options.apiKeys.get();
     const connection = await BackendConnection.fork({
       serverModule: this.options.serverModule,
       log: this.options.log,
-      apiKey: await this.options.apiKeys.get(),
+      apiKey,
       onUnexpectedClose: (closed) => this.onUnexpectedClose(closed),
     });
+    if (this.stoppedSince(generation)) {
+      await connection.stop(0); // not initialized yet: killed at once
+      throw new BackendStartError('The Takoss backend was stopped while it was starting.');
+    }
+    // Set before the handshake, so a `stop` meanwhile finds it and kills it.
     this.connection = connection;
     connection.track(
       connection.onNotification(HealthDidChangeNotification.method, (health) => {
@@ -228,12 +262,14 @@ export class BackendClient implements vscode.Disposable {
     );
     for (const registration of this.registrations) this.attach(connection, registration);
     try {
-      await connection.initialize(this.initializationOptions());
+      await connection.initialize(this.initializationOptions(), this.options.initializeTimeoutMs);
     } catch (error) {
       if (this.connection === connection) this.connection = undefined;
       throw error;
     }
-    this.restartPolicy.started(Date.now());
+    // Not if it already died: that crash was counted, and this run must not pass for stable.
+    if (connection !== this.connection) return;
+    this.restartPolicy.started(this.now());
     void this.refreshHealth(connection);
   }
 
@@ -241,22 +277,41 @@ export class BackendClient implements vscode.Disposable {
     return { settings: readExplicitSettings() };
   }
 
+  /**
+   * Stops the backend: a running one gracefully, one still starting at once. A start
+   * requested meanwhile waits for this to finish, then starts a new backend.
+   */
   private async stop(): Promise<void> {
     this.generation += 1;
     this.cancelPause?.();
-    // A start in progress would otherwise leave its process behind.
-    await this.starting?.catch(() => undefined);
     const connection = this.connection;
+    const starting = this.starting;
     this.connection = undefined;
     this.starting = undefined;
+    const stopping = this.stopRun(connection, starting, this.stopping);
+    this.stopping = stopping;
+    await stopping;
+    if (this.stopping === stopping) this.stopping = undefined;
+    // Unless a new start began meanwhile (it set its own state).
+    if (!this.disposed && !this.starting && !this.connection) this.setState({ kind: 'stopped' });
+  }
+
+  /** Never rejects. */
+  private async stopRun(
+    connection: BackendConnection | undefined,
+    starting: Promise<void> | undefined,
+    previous: Promise<void> | undefined,
+  ): Promise<void> {
     if (connection) {
       try {
-        await connection.stop(STOP_TIMEOUT_MS);
+        await connection.stop(this.options.stopTimeoutMs ?? STOP_TIMEOUT_MS);
       } catch (error) {
         this.options.log.warn(`Backend did not stop cleanly: ${String(error)}`);
       }
     }
-    if (!this.disposed) this.setState({ kind: 'stopped' });
+    // A start or restart in progress sees the new generation and ends promptly, killing what it forked.
+    await starting?.catch(() => undefined);
+    await previous;
   }
 
   private async refreshHealth(connection: BackendConnection): Promise<void> {
@@ -264,7 +319,8 @@ export class BackendClient implements vscode.Disposable {
       const health = await connection.sendRequest<HealthReport>(HealthRequest.method);
       if (connection === this.connection) this.setState({ kind: 'running', health });
     } catch (error) {
-      this.options.log.warn(`Health request failed: ${String(error)}`);
+      // A backend that died meanwhile was reported already.
+      if (connection === this.connection) this.options.log.warn(`Health request failed: ${String(error)}`);
     }
   }
 
@@ -280,7 +336,7 @@ export class BackendClient implements vscode.Disposable {
   private async restartAfterCrash(): Promise<void> {
     const generation = this.generation;
     for (;;) {
-      const decision = this.restartPolicy.crashed(Date.now());
+      const decision = this.restartPolicy.crashed(this.now());
       if (!decision.restart) {
         const reason =
           `The Takoss backend stopped ${decision.crashes + 1} times in a row and was not restarted again. ` +
@@ -294,15 +350,17 @@ export class BackendClient implements vscode.Disposable {
       );
       this.setState({ kind: 'restarting', attempt: decision.attempt, delayMs: decision.delayMs });
       const due = await this.pause(decision.delayMs);
-      if (!due || generation !== this.generation || this.disposed) {
+      if (!due || this.stoppedSince(generation)) {
         throw new Error('The Takoss backend was stopped before it restarted.');
       }
       try {
-        await this.connect();
+        await this.connect(generation);
         return;
       } catch (error) {
-        this.options.log.error(`Restarting the backend failed: ${String(error)}`);
-        if (generation !== this.generation || this.disposed) throw error;
+        if (this.stoppedSince(generation)) throw error;
+        // The connection logged why already.
+        if (!(error instanceof BackendStartError))
+          this.options.log.error(`Restarting the backend failed: ${String(error)}`);
       }
     }
   }

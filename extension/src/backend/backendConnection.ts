@@ -16,13 +16,14 @@ import {
   NotificationType0,
   RequestType,
   RequestType0,
+  ErrorCodes,
   ResponseError,
   createMessageConnection,
   type CancellationToken,
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { BackendInitializationOptions } from '../../../server/src/protocol';
-import { terminateIfAlive } from './terminateProcess';
+import { hasExited, terminateTree } from './terminateProcess';
 
 interface MessageParams {
   readonly type: number;
@@ -41,6 +42,8 @@ const ShowMessageRequest = new RequestType<MessageParams & { actions?: vscode.Me
 const MessageType = { Error: 1, Warning: 2, Info: 3, Log: 4, Debug: 5 } as const;
 /** LSP's RequestCancelled error code. */
 const REQUEST_CANCELLED = -32800;
+/** How long the backend may take to answer `initialize` (it migrates the database first). */
+export const INITIALIZE_TIMEOUT_MS = 30_000;
 /** A debugger attaches to a backend started from an extension host that is itself debugged. */
 const DEBUG_EXEC_ARGV = ['--nolazy', '--inspect=6019'];
 
@@ -56,12 +59,25 @@ export interface BackendForkOptions {
 
 type Phase = 'forked' | 'initializing' | 'running' | 'stopping' | 'closed';
 
+/** The backend did not start; the message is a whole sentence for the user. */
+export class BackendStartError extends Error {
+  override readonly name = 'BackendStartError';
+}
+
 export class BackendConnection {
   private phase: Phase = 'forked';
   private readonly lifetimeSource = new vscode.CancellationTokenSource();
   /** Cancelled when this run ends: stopped, crashed or never started. */
   readonly lifetime = this.lifetimeSource.token;
   private readonly attachments: vscode.Disposable[] = [];
+  /** `stop` was called: whatever fails from then on is expected. */
+  private stopRequested = false;
+  /** How the process ended, once the connection closed while the backend was running. */
+  private crash: string | undefined;
+  /** At most one error pop-up per run; everything else goes to the log. */
+  private errorShown = false;
+  /** Resolves when the process exited. */
+  private readonly exited: Promise<void>;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -69,8 +85,17 @@ export class BackendConnection {
     private readonly options: BackendForkOptions,
   ) {
     const { log } = options;
+    this.exited = hasExited(child) ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
     connection.onError(([error]) => {
-      const message = `Takoss backend: connection to server is erroring.\n${error.message}`;
+      const message = `Takoss backend: the connection failed.\n${error.message}`;
+      // A write that races the end of the process (crash or stop) fails with these; the
+      // close that follows says what happened, so they are only worth a log line.
+      const expected = this.phase === 'stopping' || this.phase === 'closed' || isChannelGone(error);
+      if (expected || this.errorShown) {
+        log.warn(message);
+        return;
+      }
+      this.errorShown = true;
       log.error(message);
       showError(log, message);
     });
@@ -109,46 +134,95 @@ export class BackendConnection {
     else this.attachments.push(disposable);
   }
 
-  /** Starts listening and runs the LSP handshake; rejects (and ends the process) if the backend does not answer. */
-  async initialize(initializationOptions: BackendInitializationOptions): Promise<void> {
+  /**
+   * Starts listening and runs the LSP handshake. Rejects with a `BackendStartError`, the
+   * process killed, if the backend exits first, does not answer within `timeoutMs`, or `stop`
+   * is called meanwhile.
+   */
+  async initialize(
+    initializationOptions: BackendInitializationOptions,
+    timeoutMs = INITIALIZE_TIMEOUT_MS,
+  ): Promise<void> {
     this.phase = 'initializing';
-    this.connection.listen();
-    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
-    const root = folders[0]?.uri;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
     try {
-      await this.connection.sendRequest(InitializeRequest, {
-        processId: process.pid,
-        clientInfo: { name: vscode.env.appName, version: vscode.version },
-        locale: vscode.env.language,
-        rootPath: root?.fsPath ?? null,
-        rootUri: root?.toString() ?? null,
-        capabilities: {},
-        initializationOptions,
-        trace: 'off',
-        workspaceFolders: folders.map((folder) => ({ uri: folder.uri.toString(), name: folder.name })),
-      });
-      await this.connection.sendNotification(InitializedNotification, {});
-      if (this.phase !== 'initializing') throw new Error('The backend exited while starting.');
+      this.connection.listen();
+      const handshake = this.handshake(initializationOptions);
+      // Lost the race: it fails later, when the connection is disposed below.
+      handshake.catch(() => undefined);
+      if ((await Promise.race([timeout, handshake])) === 'timeout') {
+        throw new BackendStartError(
+          `The Takoss backend did not answer within ${timeoutMs / 1000} s; see "Takoss: Show Logs".`,
+        );
+      }
+      if (this.phase !== 'initializing') throw new Error('The connection closed while starting.');
       this.phase = 'running';
     } catch (error) {
-      this.options.log.error(`Takoss backend: initialization failed.\n${describeError(error)}`);
-      this.end();
-      terminateIfAlive(this.child);
-      const { exitCode, signalCode } = this.child;
-      if (exitCode === null && signalCode === null) throw error;
-      const how = signalCode ? `was killed (${signalCode})` : `exited with code ${exitCode}`;
-      throw new Error(`the backend process ${how} before it answered; see "Takoss: Show Logs"`, { cause: error });
+      throw await this.startFailed(error);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  sendRequest<R>(method: string, params?: unknown, token?: vscode.CancellationToken): Promise<R> {
-    if (token?.isCancellationRequested) {
-      return Promise.reject(new ResponseError(REQUEST_CANCELLED, 'Request got cancelled'));
+  private async handshake(initializationOptions: BackendInitializationOptions): Promise<void> {
+    const folders = (vscode.workspace.workspaceFolders ?? []).filter((folder) => folder.uri.scheme === 'file');
+    const root = folders[0]?.uri;
+    await this.connection.sendRequest(InitializeRequest, {
+      processId: process.pid,
+      clientInfo: { name: vscode.env.appName, version: vscode.version },
+      locale: vscode.env.language,
+      rootPath: root?.fsPath ?? null,
+      rootUri: root?.toString() ?? null,
+      capabilities: {},
+      initializationOptions,
+      trace: 'off',
+      workspaceFolders: folders.map((folder) => ({ uri: folder.uri.toString(), name: folder.name })),
+    });
+    await this.connection.sendNotification(InitializedNotification, {});
+  }
+
+  /** Ends this run and its process after a failed start; returns the error to throw. */
+  private async startFailed(error: unknown): Promise<BackendStartError> {
+    if (this.stopRequested) return new BackendStartError('The Takoss backend was stopped while it was starting.');
+    this.end();
+    const exited = hasExited(this.child);
+    await terminateTree(this.child);
+    let failure: BackendStartError;
+    if (error instanceof BackendStartError) failure = error;
+    else if (exited) {
+      const { exitCode, signalCode } = this.child;
+      const how = signalCode ? `was killed (${signalCode})` : `exited with code ${exitCode}`;
+      failure = new BackendStartError(`The Takoss backend ${how} before it answered; see "Takoss: Show Logs".`, {
+        cause: error,
+      });
+    } else {
+      this.options.log.error(`Takoss backend: initialization failed.\n${describeError(error)}`);
+      failure = new BackendStartError(`The Takoss backend did not start: ${errorMessage(error)}`, { cause: error });
     }
+    this.options.log.error(failure.message);
+    return failure;
+  }
+
+  /**
+   * Sends a request to the backend. If the backend dies before answering, it rejects with
+   * an error that says so (and which request), not the connection library's.
+   */
+  async sendRequest<R>(method: string, params?: unknown, token?: vscode.CancellationToken): Promise<R> {
+    if (token?.isCancellationRequested) throw new ResponseError(REQUEST_CANCELLED, 'Request got cancelled');
     // Without a token or params, pass none at all: an `undefined` argument would be sent as a parameter.
     const rest: unknown[] = params === undefined ? [] : [params];
     if (token) rest.push(token);
-    return this.connection.sendRequest<R>(method, ...rest);
+    try {
+      return await this.connection.sendRequest<R>(method, ...rest);
+    } catch (error) {
+      if (this.crash === undefined || !lostWithConnection(error)) throw error;
+      throw new Error(
+        `The Takoss backend stopped (${this.crash}) while handling ${method}; ` +
+          'it restarts on its own — see "Takoss: Show Logs".',
+        { cause: error },
+      );
+    }
   }
 
   onNotification(method: string, handler: (params: unknown) => void): vscode.Disposable {
@@ -160,12 +234,15 @@ export class BackendConnection {
   }
 
   /**
-   * Asks the backend to shut down (`shutdown`, then `exit`) and waits up to `timeoutMs`;
-   * rejects on a timeout. A backend still alive two seconds later is killed either way.
+   * Asks a running backend to shut down (`shutdown`, then `exit`) and waits up to
+   * `timeoutMs` for its process to exit. On a timeout or a failed shutdown its process tree
+   * is killed at once, and this rejects; a backend still starting is killed at once too.
+   * Resolves only once the process is gone (or was killed), never on a timer left behind.
    */
   async stop(timeoutMs: number): Promise<void> {
     if (this.phase === 'closed' || this.phase === 'stopping') return;
     const wasRunning = this.phase === 'running';
+    this.stopRequested = true;
     this.phase = 'stopping';
     this.lifetimeSource.cancel();
     let timer: NodeJS.Timeout | undefined;
@@ -175,20 +252,26 @@ export class BackendConnection {
       const shutdown = (async () => {
         await this.connection.sendRequest(ShutdownRequest);
         await this.connection.sendNotification(ExitNotification);
+        await this.exited;
         return 'done' as const;
       })();
       // Lost the race: the shutdown still fails later, when the connection is disposed below.
       shutdown.catch(() => undefined);
-      if ((await Promise.race([timeout, shutdown])) === 'timeout') throw new Error('Stopping the server timed out');
+      if ((await Promise.race([timeout, shutdown])) === 'timeout') {
+        throw new Error(`The Takoss backend did not stop within ${timeoutMs / 1000} s; it was killed.`);
+      }
     } finally {
       clearTimeout(timer);
       this.end();
-      terminateIfAlive(this.child);
+      // Also what the backend started (a verify step's npm → node → …), if it is still alive.
+      await terminateTree(this.child);
     }
   }
 
   private closed(): void {
     const unexpected = this.phase === 'running';
+    // The child's `close` comes after its `exit`: the exit code is known here.
+    if (unexpected) this.crash = describeExit(this.child);
     this.end();
     if (unexpected) this.options.onUnexpectedClose(this);
   }
@@ -213,7 +296,7 @@ function lines(stream: NodeJS.ReadableStream, write: (line: string) => void): vo
   createInterface({ input: stream, crlfDelay: Infinity, terminal: false, historySize: 0 }).on('line', write);
 }
 
-/** The first workspace folder on disk, as the language client chose it; else the extension host's. */
+/** The backend's working directory: the first workspace folder on disk; else the extension host's. */
 async function workingDirectory(): Promise<string | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (folder?.uri.scheme !== 'file') return undefined;
@@ -251,4 +334,27 @@ function showError(log: vscode.LogOutputChannel, message: string): void {
 
 function describeError(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** "exit code 3", "killed by SIGKILL": how `child` ended, for messages. */
+function describeExit(child: ChildProcess): string {
+  if (child.signalCode) return `killed by ${child.signalCode}`;
+  if (child.exitCode !== null) return `exit code ${child.exitCode}`;
+  return 'its connection closed';
+}
+
+/** The IPC channel is gone: the process exited or is exiting. */
+function isChannelGone(error: Error): boolean {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ERR_IPC_CHANNEL_CLOSED' || code === 'EPIPE' || code === 'ECONNRESET';
+}
+
+/** The request failed because the connection went away, not with the backend's own answer. */
+function lostWithConnection(error: unknown): boolean {
+  if (!(error instanceof ResponseError)) return true;
+  return error.code === ErrorCodes.PendingResponseRejected || error.code === ErrorCodes.MessageWriteError;
 }

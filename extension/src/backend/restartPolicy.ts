@@ -1,7 +1,10 @@
 /**
  * When the backend process dies, restart it after a delay that doubles with each crash in
  * quick succession, and give up after too many (a backend that cannot stay up needs the
- * user, not a restart loop). A run that lasted long enough counts as healthy and resets it.
+ * user, not a restart loop). A run that lasted long enough counts as healthy and resets it;
+ * a restart that fails (the backend never answered, so `started` was not called) never does.
+ *
+ * Times are passed in (`now`, in ms), so the policy has no clock of its own and tests choose them.
  */
 
 export interface RestartPolicyOptions {
@@ -42,6 +45,8 @@ export class RestartPolicy {
   /** Call when the backend died unexpectedly; says whether and when to restart. */
   crashed(now: number): RestartDecision {
     if (this.startedAt !== undefined && now - this.startedAt >= this.stableAfterMs) this.crashes = 0;
+    // That run is over: only the next successful start may count as stable again.
+    this.startedAt = undefined;
     this.crashes += 1;
     if (this.crashes > this.maxConsecutiveCrashes) return { restart: false, crashes: this.crashes - 1 };
     const delayMs = Math.min(this.initialDelayMs * 2 ** (this.crashes - 1), this.maxDelayMs);
