@@ -12,7 +12,7 @@ import { DEFAULT_CONFIG, type TakossConfig } from '../server/src/config';
 import { renderContext } from '../server/src/context/contextScope';
 import { chainKeys } from '../server/src/context/keys';
 import type { GeneratedFile } from '../server/src/context/types';
-import { validateTaskGraph, type TaskGraph } from '../server/src/decomposer/taskGraph';
+import { validateTaskGraph } from '../server/src/decomposer/taskGraph';
 import { Engine, type EngineOptions } from '../server/src/engine/engine';
 import { ZERO_USAGE } from '../server/src/llm/usage';
 import { silentLogger } from '../server/src/logger';
@@ -28,11 +28,12 @@ import {
   linearChain,
   percentile,
   referenceDag,
-  seededRandom,
+  layeredDag,
   type BenchTask,
 } from './lib/dag';
 import { startFakeProcess } from './lib/fakeProcess';
 import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
+import { benchGraph } from './lib/benchGraph';
 import { report, type Figure } from './lib/report';
 
 const API_KEY = 'sk-ant-bench-0000000000000000';
@@ -53,20 +54,6 @@ const envFor = (baseUrl: string): NodeJS.ProcessEnv => ({ ANTHROPIC_API_KEY: API
 const delays = (tasks: readonly BenchTask[]): FakeAnthropicScript => ({
   tasks: Object.fromEntries(tasks.map((task) => [task.id, { delayMs: task.delayMs, summary: 'ok' }])),
 });
-
-const toGraph = (tasks: readonly BenchTask[]): TaskGraph =>
-  validateTaskGraph(
-    {
-      tasks: tasks.map((task) => ({
-        id: task.id,
-        title: task.id,
-        description: `Task ${task.id}`,
-        category: 'general',
-        dependsOn: task.dependsOn,
-      })),
-    },
-    { maxTasks: tasks.length },
-  );
 
 async function openEngine(
   context: Context,
@@ -99,7 +86,7 @@ async function runChain(
     workspace: context.workspace,
     model: context.config.model,
     concurrency: engine.options.config.concurrency,
-    graph: toGraph(tasks),
+    graph: benchGraph(tasks),
   });
   const result = await engine
     .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
@@ -122,11 +109,11 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
   });
   const parallel = await openEngine(context, 4, fake.baseUrl);
   await warmUp(parallel, context);
-  const callMs = await measureCallOverhead(parallel, toGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
+  const callMs = await measureCallOverhead(parallel, benchGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
   const duration = (task: BenchTask) => task.delayMs + callMs;
   const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
   const takoss = await runChain(parallel, context, dag);
-  const noQueue = await runWithoutQueue(parallel, toGraph(dag), 4);
+  const noQueue = await runWithoutQueue(parallel, benchGraph(dag), 4);
   await parallel.close();
   const serial = await openEngine(context, 1, fake.baseUrl);
   const oneAtATime = await runChain(serial, context, dag);
@@ -161,7 +148,7 @@ async function hopFigures(context: Context): Promise<Figure[]> {
   const engine = await openEngine(context, 4, fake.baseUrl);
   await warmUp(engine, context);
   const takoss = await runChain(engine, context, chain);
-  const direct = await runWithoutQueue(engine, toGraph(chain), 1);
+  const direct = await runWithoutQueue(engine, benchGraph(chain), 1);
   const jobs = (await engine.queue.getJobs(['completed'], 0, 1000)) as Job<TaskJobData>[];
   const takossLatency = jobs
     .filter((job) => job.data.chainId === takoss.chainId && job.processedOn !== undefined)
@@ -193,16 +180,7 @@ async function hopFigures(context: Context): Promise<Figure[]> {
 }
 
 async function throughputFigures(context: Context): Promise<Figure[]> {
-  const layers = 10;
-  const width = 100;
-  const random = seededRandom(7);
-  const tasks: BenchTask[] = [];
-  for (let layer = 0; layer < layers; layer++) {
-    for (let index = 0; index < width; index++) {
-      const dependsOn = layer === 0 ? [] : [`n${layer - 1}-${Math.floor(random() * width)}`];
-      tasks.push({ id: `n${layer}-${index}`, dependsOn, delayMs: 0 });
-    }
-  }
+  const tasks = layeredDag(10, 100);
   const noop = () =>
     Promise.resolve({
       files: [] as GeneratedFile[],
@@ -218,7 +196,7 @@ async function throughputFigures(context: Context): Promise<Figure[]> {
   const takossRate = tasks.length / (takoss.ms / 1000);
   return [
     {
-      figure: `no-op tasks/s through the whole engine (${tasks.length} tasks, ${layers} layers, concurrency 16)`,
+      figure: `no-op tasks/s through the whole engine (${tasks.length} tasks, 10 layers, concurrency 16)`,
       baseline: `raw BullMQ no-op jobs: ${raw.toFixed(0)}/s`,
       takoss: `${takossRate.toFixed(0)}/s`,
       ratio: takossRate / raw,

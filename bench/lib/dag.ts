@@ -54,6 +54,22 @@ export function edgeCount(tasks: readonly BenchTask[]): number {
   return tasks.reduce((sum, task) => sum + task.dependsOn.length, 0);
 }
 
+/**
+ * The no-op throughput chain: `layers` layers of `width` tasks, each (after the first layer)
+ * depending on one random task of the layer before.
+ */
+export function layeredDag(layers = 10, width = 100, seed = 7): BenchTask[] {
+  const random = seededRandom(seed);
+  const tasks: BenchTask[] = [];
+  for (let layer = 0; layer < layers; layer++) {
+    for (let index = 0; index < width; index++) {
+      const dependsOn = layer === 0 ? [] : [`n${layer - 1}-${Math.floor(random() * width)}`];
+      tasks.push({ id: `n${layer}-${index}`, dependsOn, delayMs: 0 });
+    }
+  }
+  return tasks;
+}
+
 /** Length of the longest dependency path, with each task taking `duration(task)`. */
 export function criticalPath(tasks: readonly BenchTask[], duration: (task: BenchTask) => number): number {
   const finish = new Map<string, number>();

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench:scaling`: the no-op chain of the throughput figure run by 1, 2 and 4 worker
+ * processes on the same Redis, the driver in this process (so every result travels the
+ * event stream, as when workers run on other machines). On a 2-core machine more processes
+ * cannot make it much faster; the point is that nothing serialises needlessly — tasks/s must
+ * not fall as processes are added — and that every task is run exactly once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { workspaceApplier } from '../server/src/cli/workspaceApplier';
+import { DEFAULT_CONFIG, type TakossConfig } from '../server/src/config';
+import { chainKeys } from '../server/src/context/keys';
+import { Engine } from '../server/src/engine/engine';
+import { silentLogger } from '../server/src/logger';
+import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
+import { freshDatabase } from '../test/helpers/database';
+import { benchGraph } from './lib/benchGraph';
+import { bundleEngineProcess } from './lib/bundleProbe';
+import { layeredDag } from './lib/dag';
+import { report, type Figure } from './lib/report';
+
+const PROCESSES = [1, 2, 4];
+/** Worker slots in all, shared out among the processes. */
+const SLOTS = 16;
+
+async function startWorkers(script: string, count: number, env: NodeJS.ProcessEnv): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const child = spawn(process.execPath, [script, 'worker', String(SLOTS / count)], {
+        env,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+        child.once('exit', (code) => reject(new Error(`a worker process exited with ${code}`)));
+      });
+      return child;
+    }),
+  );
+}
+
+async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
+  await Promise.all(
+    children.map(async (child) => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }),
+  );
+}
+
+/** Runs the no-op chain with `count` worker processes; tasks per second over its makespan. */
+async function run(script: string, config: TakossConfig, workspace: string, count: number): Promise<number> {
+  const queueName = `bench-scaling-${randomBytes(4).toString('hex')}`;
+  const env = {
+    ...process.env,
+    REDIS_URL: config.redisUrl,
+    DATABASE_URL: config.databaseUrl,
+    TAKOSS_QUEUE_NAME: queueName,
+  };
+  const engine = await Engine.open({ config, env, logger: silentLogger, queue: { name: queueName } });
+  const workers = await startWorkers(script, count, env);
+  try {
+    const tasks = layeredDag(10, 100);
+    const created = await startPlannedChain(engine, {
+      request: 'Scaling benchmark',
+      workspace,
+      model: config.model,
+      concurrency: SLOTS,
+      graph: benchGraph(tasks),
+    });
+    const result = await engine
+      .driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository))
+      .run();
+    if (result.status !== 'succeeded') throw new Error(`scaling chain ended ${result.status}`);
+    const attempts = await engine.redis.hvals(chainKeys(created.chainId).attempts);
+    const runs = attempts.reduce((sum, value) => sum + Number(value), 0);
+    if (runs !== tasks.length) throw new Error(`${runs} runs for ${tasks.length} tasks`);
+    const events = await engine.redis.xrange(chainKeys(created.chainId).events, '-', '+');
+    const stamp = (entry: [string, string[]] | undefined) => Number(entry?.[0].split('-')[0]);
+    return tasks.length / ((stamp(events[events.length - 1]) - stamp(events[0])) / 1000);
+  } finally {
+    await stopWorkers(workers);
+    await engine.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const script = await bundleEngineProcess();
+  const database = freshDatabase('takoss_bench_scaling');
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'takoss-bench-scaling-'));
+  const config: TakossConfig = { ...DEFAULT_CONFIG, databaseUrl: database.url };
+  const rates = new Map<number, number>();
+  try {
+    await run(script, config, workspace, 1); // warm-up: database seeded, scripts loaded
+    for (const count of PROCESSES) rates.set(count, await run(script, config, workspace, count));
+  } finally {
+    await database.drop();
+    await rm(workspace, { recursive: true, force: true });
+  }
+  const one = rates.get(1)!;
+  const figures: Figure[] = PROCESSES.map((count) => {
+    const rate = rates.get(count)!;
+    return {
+      figure: `no-op chain (1000 tasks), ${count} worker process${count > 1 ? 'es' : ''} (${SLOTS / count} slots each)`,
+      baseline: `1 process: ${one.toFixed(0)}/s`,
+      takoss: `${rate.toFixed(0)}/s`,
+      ratio: rate / one,
+      goal: count === 1 ? 'reference' : `≥ 0.90 (no needless serialising on ${os.cpus().length} cores)`,
+      met: count === 1 || rate / one >= 0.9,
+      detail: { tasksPerSecond: rate },
+    };
+  });
+  report('scaling', figures, { cpus: os.cpus().length, node: process.version });
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
