@@ -1,12 +1,15 @@
 /**
  * `npm run bench:memory`: the backend's resident memory, idle and after 1,000-task chains,
  * in a process of its own running the bundled engine (worker and driver, as the VS Code
- * backend runs them), measured after full garbage collections. "No growth" compares the
- * last chain with the first: a leak grows with every chain.
+ * backend runs them), against a database it has started with before (the first start ever
+ * also migrates and seeds), measured after full garbage collections. "No growth" compares
+ * the last chain with the first: a leak grows with every chain.
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { DEFAULT_CONFIG } from '../server/src/config';
+import { Engine } from '../server/src/engine/engine';
+import { silentLogger } from '../server/src/logger';
 import { freshDatabase } from '../test/helpers/database';
 import { bundleEngineProcess } from './lib/bundleProbe';
 import { report, type Figure } from './lib/report';
@@ -39,6 +42,13 @@ async function main(): Promise<void> {
   const database = freshDatabase('takoss_bench_memory');
   let reading: MemoryReading;
   try {
+    // The backend's first start ever migrates and seeds the database; measure a usual start.
+    const preparing = await Engine.open({
+      config: { ...DEFAULT_CONFIG, databaseUrl: database.url },
+      env: {},
+      logger: silentLogger,
+    });
+    await preparing.close();
     reading = await measure(script, database.url);
   } finally {
     await database.drop();

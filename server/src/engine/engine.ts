@@ -186,6 +186,10 @@ export class Engine {
       templates: this.templates,
       applier,
       localCommits: this.localCommits,
+      onFinished: () => {
+        closeRedisClient(blockingRedis);
+        this.blockingClients.delete(blockingRedis);
+      },
       logger: this.options.logger,
       ...(this.options.chainLimits ? { chainLimits: this.options.chainLimits } : {}),
     });

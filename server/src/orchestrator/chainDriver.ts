@@ -60,6 +60,8 @@ export interface ChainDriverDeps {
   readonly chainLimits?: Partial<ChainWriteLimits>;
   /** Results committed by a worker in this process, applied without waiting for the event stream. */
   readonly localCommits?: LocalCommits;
+  /** Called once when run() returns or throws (the engine closes the blocking client). */
+  readonly onFinished?: () => void;
   /** How long to wait for Redis to come back after it went away. @defaultValue DEFAULT_REDIS_OUTAGE_TOLERANCE_MS */
   readonly redisOutageToleranceMs?: number;
 }
@@ -107,19 +109,25 @@ export class ChainDriver {
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
     const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, (commit) => void this.applyLocal(commit));
-    let followed: { lastId: string; finished: boolean };
     try {
-      followed = await this.follow(events, newest[0]?.[0] ?? '0');
+      let followed: { lastId: string; finished: boolean };
+      try {
+        followed = await this.follow(events, newest[0]?.[0] ?? '0');
+      } finally {
+        unsubscribe?.();
+        await this.results.idle();
+      }
+      const { lastId, finished } = followed;
+      if (!finished) return await this.current();
+      // The step that ended the chain wrote its own events after the ones read so far: pass them on.
+      const rest = await this.deps.redis.xread('COUNT', 1000, 'STREAMS', events, lastId);
+      for (const [, fields] of rest?.[0]?.[1] ?? []) this.emit(parseEvent(fields));
+      const result = await this.finish();
+      this.deps.state.forgetSpec(this.chainId);
+      return result;
     } finally {
-      unsubscribe?.();
-      await this.results.idle();
+      this.deps.onFinished?.();
     }
-    const { lastId, finished } = followed;
-    if (!finished) return this.current();
-    // The step that ended the chain wrote its own events after the ones read so far: pass them on.
-    const rest = await this.deps.redis.xread('COUNT', 1000, 'STREAMS', events, lastId);
-    for (const [, fields] of rest?.[0]?.[1] ?? []) this.emit(parseEvent(fields));
-    return this.finish();
   }
 
   /** Follows the event stream from `after` until the chain ends or the driver is stopped. */

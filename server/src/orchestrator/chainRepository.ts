@@ -104,8 +104,6 @@ const usageOf = (row: UsageRow): Usage => ({
   costUsd: Number(row.costUsd),
 });
 
-const json = (value: unknown) => value as Prisma.InputJsonValue;
-
 /** Paths that are on disk as the task wrote them (not skipped or refused). */
 function writtenPaths(outcomes: unknown): string[] {
   if (!Array.isArray(outcomes)) return [];
@@ -138,6 +136,18 @@ FROM jsonb_to_recordset($2::jsonb) AS u(
 )
 WHERE t."chainId" = $1 AND t."taskId" = u.task_id`;
 
+const INSERT_CHAIN = `
+INSERT INTO "Chain" ("id", "request", "workspace", "model", "concurrency", "budgetUsd", "graph", "templates")
+VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb)`;
+
+const INSERT_TASKS = `
+INSERT INTO "ChainTask" ("chainId", "taskId", "position", "title", "description", "category", "template", "dependsOn", "status")
+SELECT $1, t.task_id, t.position, t.title, t.description, t.category, t.template,
+  ARRAY(SELECT jsonb_array_elements_text(t.depends_on)), t.status::"TaskStatus"
+FROM jsonb_to_recordset($2::jsonb) AS t(
+  task_id text, position int, title text, description text, category text, template text, depends_on jsonb, status text
+)`;
+
 export class ChainRepository implements DurableResults {
   constructor(
     private readonly prisma: PrismaClient,
@@ -149,31 +159,42 @@ export class ChainRepository implements DurableResults {
     await this.pool.end();
   }
 
+  /**
+   * Records a new chain and its tasks in one transaction, in plain SQL: Prisma would compile
+   * (and keep) a query plan with a parameter per task field, for every chain size.
+   */
   async create(chain: NewChain): Promise<void> {
-    await this.prisma.chain.create({
-      data: {
-        id: chain.chainId,
-        request: chain.request,
-        workspace: chain.workspace,
-        model: chain.model,
-        concurrency: chain.concurrency,
-        budgetUsd: chain.budgetUsd ?? null,
-        graph: json(chain.graph),
-        ...(chain.templates ? { templates: json(chain.templates) } : {}),
-        tasks: {
-          create: chain.graph.tasks.map((task, position) => ({
-            taskId: task.id,
-            position,
-            title: task.title,
-            description: task.description,
-            category: task.category,
-            template: task.template ?? null,
-            dependsOn: [...task.dependsOn],
-            status: task.dependsOn.length === 0 ? 'queued' : 'waiting',
-          })),
-        },
-      },
-    });
+    const tasks = chain.graph.tasks.map((task, position) => ({
+      task_id: task.id,
+      position,
+      title: task.title,
+      description: task.description,
+      category: task.category,
+      template: task.template ?? null,
+      depends_on: [...task.dependsOn],
+      status: task.dependsOn.length === 0 ? 'queued' : 'waiting',
+    }));
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(INSERT_CHAIN, [
+        chain.chainId,
+        chain.request,
+        chain.workspace,
+        chain.model,
+        chain.concurrency,
+        chain.budgetUsd ?? null,
+        JSON.stringify(chain.graph),
+        chain.templates ? JSON.stringify(chain.templates) : null,
+      ]);
+      await client.query(INSERT_TASKS, [chain.chainId, JSON.stringify(tasks)]);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   async updateTask(chainId: string, taskId: string, update: TaskUpdate): Promise<void> {

@@ -135,12 +135,16 @@ export interface ChainStateOptions {
   readonly maxHistory?: number;
 }
 
-/** Specs are immutable once created, so workers keep recent ones instead of re-reading them per task. */
-const SPEC_CACHE_SIZE = 100;
+/**
+ * Specs are immutable once created, so workers keep recent ones instead of re-reading them per
+ * task; bounded by the tasks they hold (a 1,000-task spec is megabytes once indexed).
+ */
+const SPEC_CACHE_TASKS = 2000;
 
 export class ChainState {
   private readonly redis: Redis & ScriptCommands;
   private readonly specs = new Map<string, ChainSpec>();
+  private cachedTasks = 0;
 
   constructor(
     redis: Redis,
@@ -186,9 +190,22 @@ export class ChainState {
     const raw = await this.redis.get(chainKeys(chainId).spec);
     if (raw === null) return undefined;
     const spec = JSON.parse(raw) as ChainSpec;
-    if (this.specs.size >= SPEC_CACHE_SIZE) this.specs.delete(this.specs.keys().next().value!);
     this.specs.set(chainId, spec);
+    this.cachedTasks += spec.graph.tasks.length;
+    // Oldest first, always keeping the one just read.
+    for (const oldest of this.specs.keys()) {
+      if (this.cachedTasks <= SPEC_CACHE_TASKS || oldest === chainId) break;
+      this.forgetSpec(oldest);
+    }
     return spec;
+  }
+
+  /** Drops a chain's cached spec (its driver calls this once the chain has ended). */
+  forgetSpec(chainId: string): void {
+    const spec = this.specs.get(chainId);
+    if (!spec) return;
+    this.specs.delete(chainId);
+    this.cachedTasks -= spec.graph.tasks.length;
   }
 
   async start(chainId: string, taskId: string, runToken: string, estimateUsd: number): Promise<StartOutcome> {
