@@ -20,21 +20,23 @@ describe('webview TaskGraph', () => {
 
     await screen.findByTestId('task-node-t299');
     assert.equal(document.querySelectorAll('.react-flow__node').length, 300);
-    assert.equal(cache.elkRuns, 1);
-    const layout = await cache.layout(tasks);
+    assert.equal(cache.runs, 1);
+    const layout = cache.layout(tasks);
     const wrapper = screen.getByTestId('rf__node-t42');
     const position = layout.positions.get('t42');
     assert.ok(position);
     assert.equal(wrapper.style.transform, `translate(${position.x}px,${position.y}px)`);
     assert.equal(wrapper.style.visibility, 'visible');
+    const dependencies = tasks.reduce((sum, task) => sum + new Set(task.dependsOn).size, 0);
+    assert.equal(document.querySelector('.task-edges')?.getAttribute('data-edge-count'), String(dependencies));
 
     const progressed: TaskSnapshot[] = tasks.map((task) => ({ ...task, status: 'succeeded', attempts: 3 }));
     rerender(<TaskGraph tasks={progressed} selectedTaskId="t7" onSelect={onSelect} layoutCache={cache} />);
     assert.equal(screen.getByTestId('task-node-t0').dataset.status, 'succeeded');
     assert.ok(screen.getByTestId('task-node-t0').textContent?.includes('attempt 3'));
     assert.equal(screen.getByTestId('task-node-t7').getAttribute('aria-pressed'), 'true');
-    await cache.layout(progressed);
-    assert.equal(cache.elkRuns, 1, 'status changes reuse the layout');
+    cache.layout(progressed);
+    assert.equal(cache.runs, 1, 'status changes reuse the layout');
 
     const node = screen.getByTestId('task-node-t3');
     assert.equal(node.getAttribute('role'), 'button');

@@ -37,25 +37,33 @@ export type ExtensionToWebviewMessage =
       readonly text: string;
     };
 
-const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/));
+/**
+ * Built on first use rather than when the module loads: only the extension parses messages, so
+ * the webview bundle, which imports this module for the message names, leaves zod out.
+ */
+function webviewMessageSchema() {
+  const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9_-]{0,63}$/));
+  return z.discriminatedUnion('type', [
+    z.object({ type: z.literal(WebviewMessage.ready) }),
+    z.object({
+      type: z.literal(WebviewMessage.openFile),
+      chainId: id,
+      taskId: id,
+      path: z.string().check(z.minLength(1), z.maxLength(1024)),
+    }),
+    z.object({ type: z.literal(WebviewMessage.retryTask), chainId: id, taskId: id }),
+    z.object({ type: z.literal(WebviewMessage.cancelChain), chainId: id }),
+    z.object({ type: z.literal(WebviewMessage.inspectContext), chainId: id, taskId: z.optional(id) }),
+  ]);
+}
 
-const webviewMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal(WebviewMessage.ready) }),
-  z.object({
-    type: z.literal(WebviewMessage.openFile),
-    chainId: id,
-    taskId: id,
-    path: z.string().check(z.minLength(1), z.maxLength(1024)),
-  }),
-  z.object({ type: z.literal(WebviewMessage.retryTask), chainId: id, taskId: id }),
-  z.object({ type: z.literal(WebviewMessage.cancelChain), chainId: id }),
-  z.object({ type: z.literal(WebviewMessage.inspectContext), chainId: id, taskId: z.optional(id) }),
-]);
+let schema: ReturnType<typeof webviewMessageSchema> | undefined;
 
-export type WebviewToExtensionMessage = z.infer<typeof webviewMessageSchema>;
+export type WebviewToExtensionMessage = z.infer<ReturnType<typeof webviewMessageSchema>>;
 
 /** The message if it is one the webview may send, else undefined (the caller logs and drops it). */
 export function parseWebviewMessage(data: unknown): WebviewToExtensionMessage | undefined {
-  const parsed = webviewMessageSchema.safeParse(data);
+  schema ??= webviewMessageSchema();
+  const parsed = schema.safeParse(data);
   return parsed.success ? parsed.data : undefined;
 }

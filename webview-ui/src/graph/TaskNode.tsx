@@ -1,18 +1,16 @@
 import { memo, useMemo, type KeyboardEvent } from 'react';
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import type { NodeProps } from '@xyflow/react';
 import { formatCost } from '../format';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
 import { NODE_HEIGHT, NODE_WIDTH, type TaskFlowNode } from './layout';
 import { useRevealOnFocus } from './useRevealOnFocus';
 
-/** One task in the graph: a button that selects the task. */
+/** One task in the graph: a button that selects the task. (Its edges are EdgeLayer's.) */
 export const TaskNode = memo(function TaskNode({
   data,
   selected,
   positionAbsoluteX,
   positionAbsoluteY,
-  sourcePosition = Position.Right,
-  targetPosition = Position.Left,
 }: NodeProps<TaskFlowNode>) {
   const { task, onSelect } = data;
   const appearance = TASK_STATUS_APPEARANCE[task.status];
@@ -44,7 +42,6 @@ export const TaskNode = memo(function TaskNode({
       onKeyDown={onKeyDown}
       onFocus={onFocus}
     >
-      <Handle type="target" position={targetPosition} isConnectable={false} />
       <div className="task-node-title" title={task.title}>
         {task.title}
       </div>
@@ -57,7 +54,6 @@ export const TaskNode = memo(function TaskNode({
         {task.attempts > 1 && <span className="task-node-attempts">attempt {task.attempts}</span>}
         {task.usage && <span className="task-node-cost">{formatCost(task.usage.costUsd)}</span>}
       </div>
-      <Handle type="source" position={sourcePosition} isConnectable={false} />
     </div>
   );
 });
