@@ -15,7 +15,8 @@ export interface Figure {
 
 const RESULTS = path.join(__dirname, '..', 'results.json');
 
-export function report(benchmark: string, figures: readonly Figure[], machine: Record<string, string | number>): void {
+/** The figures as a Markdown table. */
+export function formatTable(figures: readonly Figure[]): string {
   const rows = figures.map((each) => [
     each.figure,
     each.baseline,
@@ -28,13 +29,27 @@ export function report(benchmark: string, figures: readonly Figure[], machine: R
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: readonly string[]) =>
     `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
-  process.stdout.write(
-    `\n${benchmark}\n${line(header)}\n|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|\n`,
-  );
-  for (const row of rows) process.stdout.write(`${line(row)}\n`);
-  const previous = existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, unknown>) : {};
-  writeFileSync(
-    RESULTS,
-    `${JSON.stringify({ ...previous, [benchmark]: { at: new Date().toISOString(), machine, figures } }, null, 2)}\n`,
-  );
+  const rule = `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`;
+  return [line(header), rule, ...rows.map(line)].join('\n');
+}
+
+export interface BenchmarkResults {
+  readonly at: string;
+  readonly machine: Record<string, string | number>;
+  readonly figures: readonly Figure[];
+}
+
+/** Everything the benchmarks have written to bench/results.json so far, by benchmark. */
+export function readResults(): Record<string, BenchmarkResults> {
+  return existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, BenchmarkResults>) : {};
+}
+
+/** Prints one benchmark's table and adds its figures to bench/results.json. */
+export function report(benchmark: string, figures: readonly Figure[], machine: Record<string, string | number>): void {
+  process.stdout.write(`\n${benchmark}\n${formatTable(figures)}\n`);
+  const results: Record<string, BenchmarkResults> = {
+    ...readResults(),
+    [benchmark]: { at: new Date().toISOString(), machine, figures },
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
 }
