@@ -263,13 +263,12 @@ async function tokenFigures(context: Context): Promise<Figure[]> {
     .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
     .run();
   const record = await engine.repository.find(created.chainId);
-  const results = new Map<string, { files: GeneratedFile[]; summary: string; finished: number }>();
+  const results = new Map<string, { files: GeneratedFile[]; summary: string }>();
   for (const task of record!.tasks) {
     const output = await engine.repository.get(created.chainId, task.taskId);
     results.set(task.taskId, {
       files: [...(output?.files ?? [])],
       summary: output?.summary ?? '',
-      finished: task.finishedAt!.getTime(),
     });
   }
   await engine.close();
@@ -280,8 +279,9 @@ async function tokenFigures(context: Context): Promise<Figure[]> {
     const tokens = Math.ceil(JSON.stringify(request.body).length / 4);
     const messages = request.body.messages as { content: { type: string; text?: string }[] }[];
     const scopedContext = messages[0]!.content[0]!.text ?? '';
-    const startedAt = record!.tasks.find((task) => task.taskId === request.taskId)!.startedAt!.getTime();
-    const earlier = [...results.entries()].filter(([, each]) => each.finished <= startedAt);
+    // Naive chaining runs the plan one task at a time (ids is in dependency order) and hands
+    // each task everything before it; it does not depend on how this run happened to overlap.
+    const earlier = ids.slice(0, ids.indexOf(request.taskId!)).map((id) => [id, results.get(id)!] as const);
     const naiveContext = renderContext({
       received: {
         tasks: earlier.map(([id, each]) => ({
