@@ -28,6 +28,28 @@ function counting(inner: FileApplier, delays: Record<string, number> = {}) {
   return { applier, calls };
 }
 
+/** Plans the harness's chain and puts a counting applier in front of its workspace. */
+async function countedChain(harness: Harness, concurrency: number, delays: Record<string, number> = {}) {
+  const { engine, workspace, config } = harness;
+  const created = await createChain(engine, {
+    request: 'x',
+    workspace,
+    model: config.model,
+    concurrency,
+    maxTasks: 40,
+  });
+  return { created, ...counting(workspaceApplier(workspace, created.chainId, engine.repository), delays) };
+}
+
+function assertWrittenOnce(calls: ReadonlyMap<string, number>, tasks: number): void {
+  assert.deepEqual(
+    [...calls].filter(([, count]) => count !== 1),
+    [],
+    'every task written exactly once',
+  );
+  assert.equal(calls.size, tasks);
+}
+
 describe('applying task results once, whichever path brings them', function () {
   this.timeout(60_000);
   let harness: Harness | undefined;
@@ -45,17 +67,10 @@ describe('applying task results once, whichever path brings them', function () {
       plans: [{ tasks: [planTask('slow'), planTask('a'), planTask('b', ['a'])] }],
       tasks: { slow: { files: [file('slow')] }, a: { files: [file('a')], delayMs: 300 }, b: { files: [file('b')] } },
     });
-    const { engine, workspace, config } = harness;
-    const created = await createChain(engine, {
-      request: 'x',
-      workspace,
-      model: config.model,
-      concurrency: 4,
-      maxTasks: 40,
-    });
+    const { engine } = harness;
     // Writing "slow" takes 2 s (a review prompt, a slow disk): the stream loop waits on it
     // while "a" and "b" are applied through the hand-over; their older events come later.
-    const { applier } = counting(workspaceApplier(workspace, created.chainId, engine.repository), { slow: 2000 });
+    const { created, applier } = await countedChain(harness, 4, { slow: 2000 });
     const driver = engine.driver(created.chainId, applier);
     await engine.startWorker(4);
     const result = await driver.run();
@@ -75,38 +90,19 @@ describe('applying task results once, whichever path brings them', function () {
 
   it('writes each result once with the worker in this process (hand-over, stream and reconcile)', async () => {
     harness = await startHarness(script);
-    const { engine, workspace, config } = harness;
-    const created = await createChain(engine, {
-      request: 'x',
-      workspace,
-      model: config.model,
-      concurrency: 6,
-      maxTasks: 40,
-    });
-    const { applier, calls } = counting(workspaceApplier(workspace, created.chainId, engine.repository));
+    const { engine } = harness;
+    const { created, applier, calls } = await countedChain(harness, 6);
     await engine.startWorker(6);
     const result = await engine.driver(created.chainId, applier).run();
 
     assert.equal(result.status, 'succeeded');
-    assert.deepEqual(
-      [...calls].filter(([, count]) => count !== 1),
-      [],
-      'every task written exactly once',
-    );
-    assert.equal(calls.size, ids.length);
+    assertWrittenOnce(calls, ids.length);
   });
 
   it('writes each result once with the worker in another process, reconciling all the time', async () => {
     harness = await startHarness(script);
-    const { engine, workspace, config, env } = harness;
-    const created = await createChain(engine, {
-      request: 'x',
-      workspace,
-      model: config.model,
-      concurrency: 6,
-      maxTasks: 40,
-    });
-    const { applier, calls } = counting(workspaceApplier(workspace, created.chainId, engine.repository));
+    const { engine, config, env } = harness;
+    const { created, applier, calls } = await countedChain(harness, 6);
     const blockingRedis = engine.redis.duplicate();
     const driver = new ChainDriver(created.chainId, {
       blockingRedis,
@@ -133,11 +129,6 @@ describe('applying task results once, whichever path brings them', function () {
     } finally {
       blockingRedis.disconnect();
     }
-    assert.deepEqual(
-      [...calls].filter(([, count]) => count !== 1),
-      [],
-      'every task written exactly once',
-    );
-    assert.equal(calls.size, ids.length);
+    assertWrittenOnce(calls, ids.length);
   });
 });
