@@ -33,9 +33,9 @@ export interface GraphLayout {
   readonly height: number;
 }
 
-/** Identifies the graph's shape: only ids and dependencies, never statuses. */
+/** Identifies the graph's shape: only ids and dependencies, never statuses (JSON: no two shapes share a key). */
 export function layoutKey(tasks: readonly TaskSnapshot[]): string {
-  return tasks.map((task) => `${task.id}<${task.dependsOn.join(',')}`).join('|');
+  return JSON.stringify(tasks.map((task) => [task.id, task.dependsOn]));
 }
 
 /** Dependency → dependent pairs, leaving out dependencies on tasks that are not in the graph. */
