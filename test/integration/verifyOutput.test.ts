@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { BoundedOutput, findInvolvedFiles, pathCandidates, trimOutput } from '../../server/src/verify';
 import { createProject } from '../fixtures/verify/projects';
 
@@ -88,6 +89,14 @@ describe('verify: the files a failure mentions', () => {
       'src/types.ts': '',
       'test/add.test.js': '',
       'node_modules/lib/index.js': '',
+      '.env.local': 'SECRET=1',
+      'config/.env': 'SECRET=1',
+      'certs/server.key': '',
+      'certs/server.pem': '',
+      'certs/client.p12': '',
+      id_rsa: '',
+      'keys/id_ed25519.pub': '',
+      'src/settings.js': '',
     });
     outside = await fs.mkdtemp(path.join(os.tmpdir(), 'takoss-verify-outside-'));
     await fs.writeFile(path.join(outside, 'secret.js'), '');
@@ -127,6 +136,37 @@ describe('verify: the files a failure mentions', () => {
       'src/a.ts',
       '/w/b.mjs',
       'C:\\w\\c.js',
+    ]);
+  });
+
+  it('never returns secrets: .env files (the workspace’s protected-path rule) or key material', async () => {
+    const output = [
+      '.env.local:1',
+      'config/.env:2:1',
+      `${path.join(root, 'certs', 'server.key')}:1`,
+      'certs/server.pem',
+      'certs/client.p12',
+      './id_rsa',
+      'keys/id_ed25519.pub',
+      'src/settings.js:4:2',
+    ].join('\n');
+    assert.deepEqual(await findInvolvedFiles(output, root), ['src/settings.js']);
+  });
+
+  it('reads a megabyte of output without separators in linear time', () => {
+    for (const output of ['a'.repeat(1e6), `${'a/'.repeat(5e5)}`, `${'a.'.repeat(5e5)}`, 'x '.repeat(5e5)]) {
+      const started = performance.now();
+      assert.deepEqual(pathCandidates(output), []);
+      const took = performance.now() - started;
+      assert.ok(took < 200, `${took} ms for ${output.slice(0, 8)}…`);
+    }
+  });
+
+  it('finds a path at the end of a sentence or after a key=', () => {
+    assert.deepEqual(pathCandidates('see src/a.ts. Then file=lib/b.js, and C:/w/c.ts:1:2!'), [
+      'src/a.ts',
+      'lib/b.js',
+      'C:/w/c.ts',
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import {
   createProject,
   envProject,
   failingProject,
+  graceProject,
   hangingProject,
   isAlive,
   localDependencyProject,
@@ -18,6 +20,7 @@ import {
   type ProjectFiles,
 } from '../fixtures/verify/projects';
 
+const CHILD_SCRIPT = path.join(REPO_ROOT, 'test', 'fixtures', 'verify', 'verifyInChild.ts');
 const SENTINEL_KEY = 'sk-ant-verify-sentinel-0123456789';
 const SENTINEL_REDIS = 'redis://:sentinel-password@127.0.0.1:6379';
 const SENTINEL_DATABASE = 'postgresql://takoss:sentinel-password@127.0.0.1:5432/takoss';
@@ -115,6 +118,49 @@ describe('verify: running a project’s build and tests (real child processes)',
     await waitUntil('the hanging processes to be gone', () => pids.every((pid) => !isAlive(pid)), 2_000);
   });
 
+  it('gives the rest of the group its kill grace when the command itself exits at SIGTERM', async () => {
+    const root = await project(graceProject);
+    const result = await runVerify(root, { timeoutsMs: { test: 1_500 }, killGraceMs: 2_000 });
+    assert.equal(result.outcome, 'failed');
+    const output = result.steps[0]?.output ?? '';
+    assert.match(output, /reporter ready/);
+    assert.match(output, /still running: the test that hung/);
+    assert.match(output, /still running 2000 ms after SIGTERM: killed with SIGKILL/);
+    const pids = readPids(root) ?? [];
+    assert.equal(pids.length, 2);
+    await waitUntil('the group to be gone', () => pids.every((pid) => !isAlive(pid)), 2_000);
+  });
+
+  it('kills the running step’s group when the backend dies by SIGTERM, and still dies by it', async () => {
+    const root = await project(hangingProject);
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD_SCRIPT, root], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) =>
+      child.once('exit', (code, signal) => resolve(signal ?? code)),
+    );
+    try {
+      await waitUntil('hang.js to start', () => readPids(root) !== undefined, 15_000);
+      const pids = readPids(root) ?? [];
+      child.kill('SIGTERM');
+      assert.equal(await exited, 'SIGTERM', stderr);
+      await waitUntil('the hanging processes to be gone', () => pids.every((pid) => !isAlive(pid)), 2_000);
+    } finally {
+      child.kill('SIGKILL');
+      for (const pid of readPids(root) ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    }
+  });
+
+  it('rejects a timeout that is not a positive finite number', async () => {
+    const root = await project(passingProject);
+    await assert.rejects(runVerify(root, { timeoutsMs: { build: Number.NaN } }), /timeoutMs must be a finite number/);
+    await assert.rejects(runVerify(root, { timeoutsMs: { build: 0 } }), /timeoutMs must be a finite number/);
+    await assert.rejects(runVerify(root, { killGraceMs: Infinity }), /killGraceMs must be a finite number/);
+  });
+
   it('runs project code without the API key, Redis or PostgreSQL URLs, or any other variable of ours', async () => {
     const saved = { ...process.env };
     const restore = (): void => {
@@ -171,6 +217,25 @@ describe('verify: running a project’s build and tests (real child processes)',
     assert.deepEqual(result.steps, []);
     assert.ok(result.reason?.startsWith(`${path.join(root, 'package.json')} is not valid JSON: `), result.reason);
     assert.deepEqual(result.failure?.files, ['package.json']);
+  });
+
+  it('keeps the failure of a package.json with fifty thousand bad fields small', async () => {
+    const scripts = Object.fromEntries(Array.from({ length: 50_000 }, (_, index) => [`s${index}`, index]));
+    const root = await project({ 'package.json': JSON.stringify({ scripts }) });
+    const result = await runVerify(root, { excerptBytes: 512 });
+    assert.equal(result.failedStep, 'package.json');
+    assert.match(result.failure?.summary ?? '', /wrong shape .*\(and 49995 more\)$/);
+    assert.ok((result.failure?.summary.length ?? Infinity) < 1_500, result.failure?.summary);
+    assert.ok(Buffer.byteLength(result.failure?.excerpt ?? '') <= 512, result.failure?.excerpt);
+  });
+
+  it('runs nothing on Windows, and says so', async () => {
+    const root = await project(passingProject);
+    assert.deepEqual(await runVerify(root, { platform: 'win32' }), {
+      outcome: 'not_run',
+      steps: [],
+      reason: 'Verifying projects is not supported on Windows yet',
+    });
   });
 
   it('does not count a missing package manager as a failure of the project', async () => {

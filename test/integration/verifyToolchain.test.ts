@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { TakossError } from '../../server/src/errors';
@@ -137,6 +138,66 @@ describe('verify: toolchain detection (package.json and lockfile, nothing run)',
   it('accepts a UTF-8 byte-order mark, as npm does', async () => {
     const root = await project({ 'package.json': `\uFEFF${packageJson({ test: 'node --test' })}` });
     assert.deepEqual(commandLines(await detectToolchain(root)), ['npm run test']);
+  });
+
+  it('lets pnpm and yarn 2+ write a lockfile when there is none (CI=1 would freeze it)', async () => {
+    const manifest = (extra: Record<string, unknown> = {}): string =>
+      packageJson({ test: 'node --test' }, { ...withDeps, ...extra });
+    const pnpm = await project({ 'package.json': manifest({ packageManager: 'pnpm@9.12.0' }) });
+    assert.deepEqual(commandLines(await detectToolchain(pnpm)), ['pnpm install --no-frozen-lockfile', 'pnpm run test']);
+    const yarn1 = await project({ 'package.json': manifest({ packageManager: 'yarn@1.22.22' }) });
+    assert.deepEqual(commandLines(await detectToolchain(yarn1)), ['yarn install', 'yarn run test']);
+    const berryByField = await project({ 'package.json': manifest({ packageManager: 'yarn@4.5.0' }) });
+    assert.deepEqual(commandLines(await detectToolchain(berryByField)), [
+      'yarn install --no-immutable',
+      'yarn run test',
+    ]);
+    const berryByRc = await project({ 'package.json': manifest({ packageManager: 'yarn@3.0.0' }), '.yarnrc.yml': '' });
+    assert.deepEqual(commandLines(await detectToolchain(berryByRc)), ['yarn install --no-immutable', 'yarn run test']);
+    const lockedBerry = await project({ 'package.json': manifest({ packageManager: 'yarn@2.4.3' }), 'yarn.lock': '' });
+    assert.deepEqual(commandLines(await detectToolchain(lockedBerry)), ['yarn install --immutable', 'yarn run test']);
+  });
+
+  it('names at most five wrong-shaped fields, however many there are', async () => {
+    const scripts = Object.fromEntries(Array.from({ length: 50_000 }, (_, index) => [`s${index}`, index]));
+    const root = await project({ 'package.json': JSON.stringify({ scripts }) });
+    await assert.rejects(detectToolchain(root), (error: unknown) => {
+      assert.ok(error instanceof PackageJsonError);
+      assert.ok(error.message.length < 1_500, `${error.message.length} characters`);
+      assert.match(error.message, /"scripts\.s4": .*\(and 49995 more\)$/);
+      assert.doesNotMatch(error.message, /"scripts\.s5"/);
+      return true;
+    });
+  });
+
+  it('reads only a regular package.json of at most 1 MiB, never a FIFO, nor a symlink leading outside', async function () {
+    if (process.platform === 'win32') this.skip();
+    const fifo = await project({});
+    execFileSync('mkfifo', [path.join(fifo, 'package.json')]);
+    await assert.rejects(detectToolchain(fifo), (error: unknown) => {
+      assert.ok(error instanceof PackageJsonError);
+      assert.equal(error.message, `${path.join(fifo, 'package.json')} is not a regular file; it is not read`);
+      return true;
+    });
+    const big = await project({ 'package.json': `{"description": "${'x'.repeat(1024 * 1024)}"}` });
+    await assert.rejects(detectToolchain(big), /package\.json is larger than 1048576 bytes \(1 MiB\); it is not read/);
+
+    const outside = await project({ 'package.json': packageJson({ test: 'node --test' }) });
+    const escaping = await project({});
+    await fs.symlink(path.join(outside, 'package.json'), path.join(escaping, 'package.json'));
+    await assert.rejects(detectToolchain(escaping), /package\.json is a symbolic link to a file outside the workspace/);
+    const inside = await project({ 'real.json': packageJson({ test: 'node --test' }) });
+    await fs.symlink(path.join(inside, 'real.json'), path.join(inside, 'package.json'));
+    assert.deepEqual(commandLines(await detectToolchain(inside)), ['npm run test']);
+  });
+
+  it('reads nothing once the signal is aborted', async () => {
+    const root = await project({ 'package.json': packageJson({ test: 'node --test' }) });
+    const reason = new Error('stop');
+    await assert.rejects(
+      detectToolchain(root, { signal: AbortSignal.abort(reason) }),
+      (error: unknown) => error === reason,
+    );
   });
 });
 

@@ -3,6 +3,7 @@ export {
   DEFAULT_KILL_GRACE_MS,
   DEFAULT_VERIFY_TIMEOUTS_MS,
   VerifyCancelledError,
+  WINDOWS_NOT_SUPPORTED,
   runVerify,
   type VerifyFailure,
   type VerifyOptions,
@@ -10,11 +11,13 @@ export {
   type VerifyStepResult,
 } from './verifyRunner';
 export {
+  MAX_PACKAGE_JSON_BYTES,
   PackageJsonError,
   detectToolchain,
   isPlaceholderTestScript,
   readPackageJson,
   type PackageJson,
+  type ReadPackageJsonOptions,
   type PackageManager,
   type SkippedStep,
   type Toolchain,
@@ -29,4 +32,4 @@ export {
   type TrimOptions,
 } from './outputExcerpt';
 export { buildVerifyEnv, isNeverPassed, withoutParentBins, type VerifyEnvOptions } from './cleanEnv';
-export { findInvolvedFiles, pathCandidates } from './involvedFiles';
+export { findInvolvedFiles, isSecretPath, pathCandidates } from './involvedFiles';

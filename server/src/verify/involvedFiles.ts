@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isInside } from '../workspace';
+import { isInside, isProtectedPath } from '../workspace';
 
 export interface InvolvedFilesOptions {
   /** At most this many paths, in order of first mention. @defaultValue 20 */
@@ -15,11 +15,22 @@ export interface InvolvedFilesOptions {
 
 // file:///abs/path.js — stack traces of ES modules.
 const FILE_URL = /file:\/\/[^\s'"`()<>[\]{}]+/g;
+// Output is cut into tokens first (whitespace, quotes, brackets, parens, `=`, `,`, `;`, `|`), then
+// each token at ':' (keeping a drive letter), and every piece is matched whole by an anchored
+// pattern. Every step is linear: a megabyte of output without a separator must not stall the loop.
+const TOKEN = /[^\s'"`()<>[\]{}=,;|]+/g;
+// Longer tokens are not paths anyone prints; skipping them bounds the work per token.
+const MAX_TOKEN_CHARS = 1_024;
+const DRIVE = /^[A-Za-z]:[\\/]/;
 // A path with an extension: absolute (/a/b.ts, C:\a\b.ts), ./ or ../ relative, or bare (src/a.ts).
-// It stops at ':' and '(' so `a.ts:3:5` and tsc's `a.ts(3,5)` give the path alone.
-const PATH_LIKE = /(?:[A-Za-z]:[\\/]|\.{0,2}[\\/])?(?:[\w@.+~-]+[\\/])*[\w@.+~-]+\.[A-Za-z]\w{0,9}/g;
+const PATH_LIKE = /^(?:[A-Za-z]:[\\/]|\.{0,2}[\\/])?(?:[\w@.+~-]+[\\/])*[\w@.+~-]+\.[A-Za-z]\w{0,9}$/;
+// Sentence punctuation after a path: "see src/a.ts." must still find src/a.ts.
+const TRAILING_PUNCTUATION = /[.!?]+$/;
 // Dependencies and VCS internals: not the project's code, nothing a repair should edit.
 const NOT_PROJECT_CODE = /(^|\/)(node_modules|\.git)(\/|$)/;
+// Key material: never worth showing to a repair, whatever the output says. (.env* and the other
+// protected paths come from the workspace's own rule, `isProtectedPath`.)
+const KEY_MATERIAL = /(^|\/)(id_rsa[^/]*|id_ed25519[^/]*|id_ecdsa[^/]*|id_dsa[^/]*|[^/]*\.(pem|key|p12|pfx))$/i;
 // Each candidate costs a realpath; output full of paths must not turn into thousands of them.
 const MAX_CANDIDATES = 500;
 
@@ -58,7 +69,18 @@ export function pathCandidates(output: string): string[] {
   }
   // Blank the URLs out so their tails are not read a second time as plain paths.
   const withoutUrls = output.replace(FILE_URL, (url) => ' '.repeat(url.length));
-  for (const match of withoutUrls.matchAll(PATH_LIKE)) add(match.index, match[0]);
+  for (const match of withoutUrls.matchAll(TOKEN)) {
+    const token = match[0];
+    if (token.length > MAX_TOKEN_CHARS) continue;
+    const drive = DRIVE.exec(token)?.[0] ?? '';
+    let offset = match.index + drive.length;
+    const pieces = token.slice(drive.length).split(':');
+    pieces.forEach((piece, index) => {
+      const candidate = (index === 0 ? drive : '') + piece.replace(TRAILING_PUNCTUATION, '');
+      if (PATH_LIKE.test(candidate)) add(offset, candidate);
+      offset += piece.length + 1;
+    });
+  }
   return ordered
     .sort((a, b) => a.at - b.at)
     .slice(0, MAX_CANDIDATES)
@@ -78,5 +100,12 @@ async function containedFile(realRoot: string, workspaceRoot: string, candidate:
   if (!isInside(realRoot, real)) return undefined;
   const relative = path.relative(realRoot, real).split(path.sep).join('/');
   if (relative === '' || NOT_PROJECT_CODE.test(relative)) return undefined;
+  // Secrets must not travel into a repair prompt.
+  if (isSecretPath(relative)) return undefined;
   return relative;
+}
+
+/** `.env*` and the other protected paths of the workspace rule, plus key and certificate files. */
+export function isSecretPath(relative: string): boolean {
+  return isProtectedPath(relative) !== undefined || KEY_MATERIAL.test(relative);
 }

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { StringDecoder } from 'node:string_decoder';
 import { errorMessage } from '../errors';
 import { BoundedOutput } from './outputExcerpt';
+import { trackProcessGroup } from './processGroups';
 
 export interface StepProcessOptions {
   readonly cwd: string;
@@ -40,17 +41,15 @@ const PIPE_DRAIN_MS = 1_000;
 // Process groups are a POSIX idea; on Windows only the command itself is killed.
 const USE_PROCESS_GROUP = process.platform !== 'win32';
 
-// The groups are detached: if the backend exits while one runs, it must not outlive us. One
-// 'exit' listener for all of them, however many chains verify at once.
-const liveGroupKillers = new Set<() => void>();
-let exitListenerInstalled = false;
-function killOnParentExit(killer: () => void): () => void {
-  if (!exitListenerInstalled) {
-    exitListenerInstalled = true;
-    process.once('exit', () => liveGroupKillers.forEach((kill) => kill()));
+// setTimeout takes at most this; a larger delay would fire at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A usable delay: finite and positive (or zero, when `allowZero`), clamped to what a timer can wait. */
+function checkedDelay(name: string, ms: number, allowZero: boolean): number {
+  if (!Number.isFinite(ms) || ms < 0 || (ms === 0 && !allowZero)) {
+    throw new RangeError(`${name} must be a finite number of milliseconds above zero, not ${String(ms)}`);
   }
-  liveGroupKillers.add(killer);
-  return () => liveGroupKillers.delete(killer);
+  return Math.min(ms, MAX_TIMER_MS);
 }
 
 export function runStepProcess(
@@ -58,6 +57,8 @@ export function runStepProcess(
   args: readonly string[],
   options: StepProcessOptions,
 ): Promise<StepProcessResult> {
+  const timeoutMs = checkedDelay('timeoutMs', options.timeoutMs, false);
+  const killGraceMs = checkedDelay('killGraceMs', options.killGraceMs, true);
   return new Promise((resolve) => {
     const started = performance.now();
     const output = new BoundedOutput(options.maxOutputBytes);
@@ -101,25 +102,36 @@ export function runStepProcess(
         // ESRCH: every process of the group is gone already.
       }
     };
+    // After the command exits: how long the pipes may stay open before we stop reading them.
+    const drain = (): void => {
+      if (drainTimer !== undefined) return;
+      drainTimer = setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        finish();
+      }, PIPE_DRAIN_MS);
+    };
     const terminate = (): void => {
       if (graceTimer !== undefined || exit !== undefined) return;
       killGroup('SIGTERM');
       graceTimer = setTimeout(() => {
-        note(`still running ${options.killGraceMs} ms after SIGTERM: killed with SIGKILL`);
+        note(`still running ${killGraceMs} ms after SIGTERM: killed with SIGKILL`);
         killGroup('SIGKILL');
-      }, options.killGraceMs);
+        if (exit !== undefined) drain();
+      }, killGraceMs);
     };
     const timeoutTimer = setTimeout(() => {
       timedOut = true;
       note(`timed out after ${formatMs(options.timeoutMs)}: stopping the command and every process it started`);
       terminate();
-    }, options.timeoutMs);
+    }, timeoutMs);
     const onAbort = (): void => {
       aborted = true;
       note('cancelled: stopping the command and every process it started');
       terminate();
     };
-    const forgetGroup = killOnParentExit(() => killGroup('SIGKILL'));
+    // If the backend exits or is killed by a signal meanwhile, the detached group must not outlive it.
+    const forgetGroup = child.pid === undefined ? () => undefined : trackProcessGroup(() => killGroup('SIGKILL'));
 
     const finish = (): void => {
       if (finished) return;
@@ -128,6 +140,8 @@ export function runStepProcess(
       clearTimeout(graceTimer);
       clearTimeout(drainTimer);
       options.signal?.removeEventListener('abort', onAbort);
+      // Whatever of the group is left (processes that closed their output) goes with the command.
+      if (exit !== undefined) killGroup('SIGKILL');
       forgetGroup();
       resolve(finalResult(child.pid, exit?.code ?? null, exit?.signal ?? null, timedOut, aborted, spawnError));
     };
@@ -152,14 +166,12 @@ export function runStepProcess(
     child.once('exit', (code, signal) => {
       exit = { code, signal };
       clearTimeout(timeoutTimer);
-      clearTimeout(graceTimer);
+      // Stopping it is under way (npm exits at SIGTERM at once): the rest of the group keeps its
+      // grace, so the test runner can still print which test hung; the grace timer kills it.
+      if (graceTimer !== undefined) return;
       // What the command started and left behind (a server, a watcher) goes with it.
       killGroup('SIGKILL');
-      drainTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        finish();
-      }, PIPE_DRAIN_MS);
+      drain();
     });
     child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
       exit ??= { code, signal };

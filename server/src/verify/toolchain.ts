@@ -2,10 +2,11 @@
  * Which commands prove that a generated project works: read package.json and the lockfile,
  * pick the package manager, and list install, build and test in order. Nothing runs here.
  */
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { TakossError, errorMessage } from '../errors';
+import { isInside } from '../workspace';
 
 export type PackageManager = 'npm' | 'pnpm' | 'yarn';
 export type VerifyStepName = 'install' | 'build' | 'test';
@@ -76,16 +77,24 @@ export function isPlaceholderTestScript(script: string): boolean {
   return script.trim() === '' || NPM_PLACEHOLDER_TEST.test(script.trim());
 }
 
+/** Bigger than any real package.json; reading more would only cost memory. */
+export const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
+// How many wrong-shaped fields the message names; the rest are counted.
+const MAX_REPORTED_ISSUES = 5;
+
+export interface ReadPackageJsonOptions {
+  /** Checked before reading: an aborted run reads nothing (the signal's reason is thrown). */
+  readonly signal?: AbortSignal;
+}
+
 /** Reads and validates `<workspaceRoot>/package.json`; undefined when there is none. */
-export async function readPackageJson(workspaceRoot: string): Promise<PackageJson | undefined> {
+export async function readPackageJson(
+  workspaceRoot: string,
+  options: ReadPackageJsonOptions = {},
+): Promise<PackageJson | undefined> {
   const file = path.join(workspaceRoot, 'package.json');
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new PackageJsonError(file, `cannot be read: ${errorMessage(error)}`, { cause: error });
-  }
+  const text = await readManifestText(workspaceRoot, file, options.signal);
+  if (text === undefined) return undefined;
   let raw: unknown;
   try {
     // A UTF-8 byte-order mark is legal in a file and fatal to JSON.parse; npm strips it too.
@@ -95,21 +104,83 @@ export async function readPackageJson(workspaceRoot: string): Promise<PackageJso
   }
   const parsed = packageJsonSchema.safeParse(raw);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.length > 0 ? `"${issue.path.join('.')}"` : 'the top level';
-      return `${where}: ${issue.message}`;
+    const { issues } = parsed.error;
+    const problems = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => {
+      const where = issue.path.length > 0 ? `"${clip(issue.path.join('.'))}"` : 'the top level';
+      return `${where}: ${clip(issue.message)}`;
     });
-    throw new PackageJsonError(file, `has fields of the wrong shape — ${problems.join('; ')}`);
+    const more = issues.length > MAX_REPORTED_ISSUES ? ` (and ${issues.length - MAX_REPORTED_ISSUES} more)` : '';
+    throw new PackageJsonError(file, `has fields of the wrong shape — ${problems.join('; ')}${more}`);
   }
   return parsed.data;
+}
+
+function clip(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
+/**
+ * The text of package.json, or undefined when there is none. Only a regular file is read (a FIFO
+ * or a device would block forever), a symlink only when it leads to a regular file inside the
+ * workspace, and at most MAX_PACKAGE_JSON_BYTES.
+ */
+async function readManifestText(
+  workspaceRoot: string,
+  file: string,
+  signal: AbortSignal | undefined,
+): Promise<string | undefined> {
+  signal?.throwIfAborted();
+  let target = file;
+  try {
+    const link = await fs.lstat(file);
+    if (link.isSymbolicLink()) {
+      target = await fs.realpath(file);
+      if (!isInside(await fs.realpath(workspaceRoot), target)) {
+        throw new PackageJsonError(file, 'is a symbolic link to a file outside the workspace; it is not read');
+      }
+    }
+    const stats = await fs.stat(target);
+    if (!stats.isFile()) throw new PackageJsonError(file, 'is not a regular file; it is not read');
+    if (stats.size > MAX_PACKAGE_JSON_BYTES) throw tooBig(file);
+  } catch (error) {
+    if (error instanceof PackageJsonError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PackageJsonError(file, `cannot be read: ${errorMessage(error)}`, { cause: error });
+  }
+  signal?.throwIfAborted();
+  let handle: fs.FileHandle | undefined;
+  try {
+    // O_NONBLOCK: should it have been swapped for a FIFO since the check, opening does not block
+    // and fstat refuses it; O_NOFOLLOW: nor for a symlink.
+    handle = await fs.open(target, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK | fsConstants.O_NOFOLLOW);
+    if (!(await handle.stat()).isFile()) throw new PackageJsonError(file, 'is not a regular file; it is not read');
+    const buffer = Buffer.alloc(MAX_PACKAGE_JSON_BYTES + 1);
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > MAX_PACKAGE_JSON_BYTES) throw tooBig(file);
+    return buffer.subarray(0, length).toString('utf8');
+  } catch (error) {
+    if (error instanceof PackageJsonError) throw error;
+    throw new PackageJsonError(file, `cannot be read: ${errorMessage(error)}`, { cause: error });
+  } finally {
+    await handle?.close();
+  }
+}
+
+function tooBig(file: string): PackageJsonError {
+  return new PackageJsonError(file, `is larger than ${MAX_PACKAGE_JSON_BYTES} bytes (1 MiB); it is not read`);
 }
 
 /**
  * Decides the package manager and the steps for the project in `workspaceRoot`. Throws a
  * `PackageJsonError` naming the file when package.json is not valid JSON or has badly shaped fields.
  */
-export async function detectToolchain(workspaceRoot: string): Promise<Toolchain> {
-  const manifest = await readPackageJson(workspaceRoot);
+export async function detectToolchain(workspaceRoot: string, options: ReadPackageJsonOptions = {}): Promise<Toolchain> {
+  const manifest = await readPackageJson(workspaceRoot, options);
   if (manifest === undefined) {
     return { detected: false, reason: 'no toolchain detected: there is no package.json in the workspace root' };
   }
@@ -121,7 +192,10 @@ export async function detectToolchain(workspaceRoot: string): Promise<Toolchain>
   const declared = /^(npm|pnpm|yarn)@/.exec(manifest.packageManager ?? '')?.[1];
   const lock = present.find((candidate) => candidate.manager === declared) ?? present[0];
   const packageManager: PackageManager = lock?.manager ?? (declared as PackageManager | undefined) ?? 'npm';
-  const yarnBerry = packageManager === 'yarn' && (await isFile(path.join(workspaceRoot, '.yarnrc.yml')));
+  // Yarn 2+ ("berry"): configured by .yarnrc.yml, or declared as `packageManager: "yarn@2…"` or later.
+  const declaredYarnMajor = Number(/^yarn@(\d+)\./.exec(manifest.packageManager ?? '')?.[1] ?? 0);
+  const yarnBerry =
+    packageManager === 'yarn' && (declaredYarnMajor >= 2 || (await isFile(path.join(workspaceRoot, '.yarnrc.yml'))));
 
   const steps: VerifyStep[] = [];
   const skipped: SkippedStep[] = [];
@@ -165,15 +239,17 @@ function hasDependencies(manifest: PackageJson): boolean {
  * code, its dependencies run during build and test anyway, and turning them off breaks packages
  * with native or downloaded parts (esbuild, prisma…) — a false failure that would pay for repairs.
  * With a lockfile the install must match it exactly; a drifting lockfile is a real defect.
+ * Without one, pnpm and Yarn 2+ must be told that writing one is fine: under CI=1 (which verify
+ * sets) they default to frozen/immutable installs and fail (ERR_PNPM_NO_LOCKFILE, YN0028).
  */
 function installStep(manager: PackageManager, locked: boolean, yarnBerry: boolean): VerifyStep {
   switch (manager) {
     case 'npm':
       return step('install', 'npm', locked ? ['ci'] : ['install']);
     case 'pnpm':
-      return step('install', 'pnpm', locked ? ['install', '--frozen-lockfile'] : ['install']);
+      return step('install', 'pnpm', locked ? ['install', '--frozen-lockfile'] : ['install', '--no-frozen-lockfile']);
     case 'yarn':
-      if (!locked) return step('install', 'yarn', ['install']);
+      if (!locked) return step('install', 'yarn', yarnBerry ? ['install', '--no-immutable'] : ['install']);
       // Yarn 2+ (configured by .yarnrc.yml) calls it --immutable; --frozen-lockfile is Yarn 1's.
       return step('install', 'yarn', ['install', yarnBerry ? '--immutable' : '--frozen-lockfile']);
   }

@@ -46,7 +46,12 @@ export interface VerifyOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
   readonly onStepStart?: (step: VerifyStep) => void;
   readonly onOutput?: (step: VerifyStepName, chunk: string) => void;
+  /** The platform to behave as; for tests. @defaultValue process.platform */
+  readonly platform?: NodeJS.Platform;
 }
+
+/** Why nothing runs on Windows: npm is npm.cmd there (spawn without a shell cannot start it) and there are no process groups. */
+export const WINDOWS_NOT_SUPPORTED = 'Verifying projects is not supported on Windows yet';
 
 export interface VerifyStepResult {
   readonly name: VerifyStepName;
@@ -93,19 +98,24 @@ export class VerifyCancelledError extends Error {
 }
 
 export async function runVerify(workspaceRoot: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+  if ((options.platform ?? process.platform) === 'win32') {
+    return { outcome: 'not_run', steps: [], reason: WINDOWS_NOT_SUPPORTED };
+  }
   const root = await resolveWorkspaceRoot(workspaceRoot);
   throwIfCancelled(options.signal);
   let toolchain: Toolchain;
   try {
-    toolchain = await detectToolchain(root);
+    toolchain = await detectToolchain(root, { signal: options.signal });
   } catch (error) {
+    throwIfCancelled(options.signal);
     // A broken package.json is a defect of the generated project, so a repair can fix it.
     if (!(error instanceof PackageJsonError)) throw error;
+    const excerptBytes = options.excerptBytes ?? DEFAULT_EXCERPT_BYTES;
     const failure: VerifyFailure = {
       step: 'package.json',
       command: 'read package.json',
       summary: error.message,
-      excerpt: error.message,
+      excerpt: trimOutput(error.message, { maxBytes: excerptBytes }),
       files: ['package.json'],
     };
     return { outcome: 'failed', steps: [], failedStep: 'package.json', failure, reason: error.message };
@@ -156,7 +166,8 @@ export async function runVerify(workspaceRoot: string, options: VerifyOptions = 
     }
     return { outcome: 'passed', steps, packageManager, skipped };
   } finally {
-    await fs.rm(tmpDir, { recursive: true, force: true });
+    // Leftovers in TMPDIR must not replace the result (or the error) of the run.
+    await fs.rm(tmpDir, { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
