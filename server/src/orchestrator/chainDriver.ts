@@ -308,8 +308,8 @@ export class ChainDriver {
     const released: ReleasedTask[] = [];
     for (const [taskId, taskState] of Object.entries(states)) {
       if (taskState === 'generated') {
-        const { runToken } = await state.generation(this.chainId, taskId);
-        if (await this.results.apply(taskId, runToken, released)) return true;
+        // No token: the applier takes the task's current run, and marks it applied.
+        if (await this.results.apply(taskId, undefined, released)) return true;
       } else if (taskState === 'queued' || taskState === 'running') {
         const jobId = await currentJobId(redis, this.chainId, taskId);
         const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';

@@ -61,7 +61,8 @@ export class ResultApplier {
 
   /**
    * Applies the result of run `runToken` of `taskId` (the run that produced `known`, when
-   * given); what it released is added to `released`. True when the chain ended.
+   * given; the task's current run when no token is given, as by a reconcile); what it
+   * released is added to `released`. True when the chain ended.
    */
   apply(taskId: string, runToken: string | undefined, released: ReleasedTask[], known?: TaskResult): Promise<boolean> {
     if (runToken && this.appliedRuns.has(runToken)) return Promise.resolve(false);
