@@ -29,6 +29,7 @@ import {
   type QueueSettings,
   type TaskJobData,
 } from '../queue/taskQueue';
+import { settlesWithin } from '../services/deadline';
 import { checkRedis, closeRedisClient, createRedisClient, redisOptionsFromUrl } from '../services/redis';
 import { ABORT_REASON, createTaskProcessor, type TaskProcessorDeps } from '../worker/taskProcessor';
 import type { ChainWriteLimits } from '../workspace/fileReview';
@@ -241,21 +242,6 @@ export class Engine {
     await this.prisma.$disconnect();
     await this.redis.quit().catch(() => undefined);
   }
-}
-
-/** Waits for `promise` at most `ms`; says whether it settled (its outcome is not needed). */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<'settled' | 'late'> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), ms);
-  });
-  const settled = promise.then(
-    () => 'settled' as const,
-    () => 'settled' as const,
-  );
-  const outcome = await Promise.race([settled, late]);
-  clearTimeout(timer);
-  return outcome;
 }
 
 /** BullMQ connection options for a Redis URL; workers must never give up on a command. */

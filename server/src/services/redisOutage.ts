@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ServiceUnavailableError, errorMessage } from '../errors';
+import { settlesWithin } from './deadline';
 import type { Logger } from '../logger';
 
 /** How long a driver waits for Redis to come back before it gives up on following the chain. */
@@ -67,15 +68,11 @@ export async function waitForRedis(clients: readonly Redis[], cause: unknown, op
 }
 
 async function pingWithin(client: Redis, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('Redis did not answer PING'), { code: 'ETIMEDOUT' })), ms);
-  });
-  try {
-    await Promise.race([client.ping(), late]);
-  } finally {
-    clearTimeout(timer);
+  const ping = client.ping();
+  if ((await settlesWithin(ping, ms)) === 'late') {
+    throw Object.assign(new Error('Redis did not answer PING'), { code: 'ETIMEDOUT' });
   }
+  await ping;
 }
 
 /** Where a client connects, for messages (never its password). */
