@@ -10,11 +10,9 @@ import path from 'node:path';
 import type { Job } from 'bullmq';
 import { DEFAULT_CONFIG, type TakossConfig } from '../server/src/config';
 import { renderContext } from '../server/src/context/contextScope';
-import { chainKeys } from '../server/src/context/keys';
 import type { GeneratedFile } from '../server/src/context/types';
 import { validateTaskGraph } from '../server/src/decomposer/taskGraph';
 import { Engine, type EngineOptions } from '../server/src/engine/engine';
-import { ZERO_USAGE } from '../server/src/llm/usage';
 import { silentLogger } from '../server/src/logger';
 import { workspaceApplier } from '../server/src/cli/workspaceApplier';
 import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
@@ -34,6 +32,7 @@ import {
 import { startFakeProcess } from './lib/fakeProcess';
 import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
 import { benchGraph } from './lib/benchGraph';
+import { chainSpanMs, noopExecute } from './lib/chainRuns';
 import { report, type Figure } from './lib/report';
 
 const API_KEY = 'sk-ant-bench-0000000000000000';
@@ -92,9 +91,7 @@ async function runChain(
     .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
     .run();
   if (result.status !== 'succeeded') throw new Error(`bench chain ended ${result.status}`);
-  const events = await engine.redis.xrange(chainKeys(created.chainId).events, '-', '+');
-  const stamp = (entry: [string, string[]] | undefined) => Number(entry?.[0].split('-')[0]);
-  return { ms: stamp(events[events.length - 1]) - stamp(events[0]), chainId: created.chainId };
+  return { ms: await chainSpanMs(engine.redis, created.chainId), chainId: created.chainId };
 }
 
 /** A few small chains first, so scripts are loaded and code is warm before measuring. */
@@ -181,14 +178,7 @@ async function hopFigures(context: Context): Promise<Figure[]> {
 
 async function throughputFigures(context: Context): Promise<Figure[]> {
   const tasks = layeredDag(10, 100);
-  const noop = () =>
-    Promise.resolve({
-      files: [] as GeneratedFile[],
-      summary: 'noop',
-      usage: { ...ZERO_USAGE, inputTokens: 10, costUsd: 0.00003 },
-      turns: 1,
-    });
-  const engine = await openEngine(context, 16, context.fake.baseUrl, { processor: { execute: noop } });
+  const engine = await openEngine(context, 16, context.fake.baseUrl, { processor: { execute: noopExecute } });
   await warmUp(engine, context);
   const takoss = await runChain(engine, context, tasks);
   await engine.close();

@@ -18,6 +18,7 @@ import { silentLogger } from '../server/src/logger';
 import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
 import { freshDatabase } from '../test/helpers/database';
 import { benchGraph } from './lib/benchGraph';
+import { chainSpanMs } from './lib/chainRuns';
 import { bundleEngineProcess } from './lib/bundleProbe';
 import { layeredDag } from './lib/dag';
 import { report, type Figure } from './lib/report';
@@ -79,9 +80,7 @@ async function run(script: string, config: TakossConfig, workspace: string, coun
     const attempts = await engine.redis.hvals(chainKeys(created.chainId).attempts);
     const runs = attempts.reduce((sum, value) => sum + Number(value), 0);
     if (runs !== tasks.length) throw new Error(`${runs} runs for ${tasks.length} tasks`);
-    const events = await engine.redis.xrange(chainKeys(created.chainId).events, '-', '+');
-    const stamp = (entry: [string, string[]] | undefined) => Number(entry?.[0].split('-')[0]);
-    return tasks.length / ((stamp(events[events.length - 1]) - stamp(events[0])) / 1000);
+    return tasks.length / ((await chainSpanMs(engine.redis, created.chainId)) / 1000);
   } finally {
     await stopWorkers(workers);
     await engine.close();

@@ -14,19 +14,11 @@ import path from 'node:path';
 import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
 import { DEFAULT_CONFIG } from '../../server/src/config';
 import { Engine } from '../../server/src/engine/engine';
-import { ZERO_USAGE } from '../../server/src/llm/usage';
 import { silentLogger } from '../../server/src/logger';
 import { startPlannedChain } from '../../server/src/orchestrator/orchestrator';
 import { benchGraph } from './benchGraph';
+import { noopExecute } from './chainRuns';
 import { layeredDag } from './dag';
-
-const noop = () =>
-  Promise.resolve({
-    files: [],
-    summary: 'noop',
-    usage: { ...ZERO_USAGE, inputTokens: 10, costUsd: 0.00003 },
-    turns: 1,
-  });
 
 async function open(concurrency: number): Promise<Engine> {
   return Engine.open({
@@ -39,7 +31,7 @@ async function open(concurrency: number): Promise<Engine> {
     // Never called: the no-op processor replaces Claude; the engine only insists on a key.
     env: { ...process.env, ANTHROPIC_API_KEY: 'sk-ant-bench-unused' },
     logger: silentLogger,
-    processor: { execute: noop },
+    processor: { execute: noopExecute },
   });
 }
 

@@ -1,0 +1,21 @@
+/** What the engine benchmarks share about running a chain: the no-op task and the timing. */
+import type { Redis } from 'ioredis';
+import { chainKeys } from '../../server/src/context/keys';
+import type { GeneratedFile } from '../../server/src/context/types';
+import { ZERO_USAGE } from '../../server/src/llm/usage';
+
+/** The processor's `execute` for no-op tasks: no Claude call, no files, a token of usage. */
+export const noopExecute = () =>
+  Promise.resolve({
+    files: [] as GeneratedFile[],
+    summary: 'noop',
+    usage: { ...ZERO_USAGE, inputTokens: 10, costUsd: 0.00003 },
+    turns: 1,
+  });
+
+/** Milliseconds from a chain's first event (it was recorded, roots enqueued) to its last. */
+export async function chainSpanMs(redis: Redis, chainId: string): Promise<number> {
+  const events = await redis.xrange(chainKeys(chainId).events, '-', '+');
+  const stamp = (entry: [string, string[]] | undefined) => Number(entry?.[0].split('-')[0]);
+  return stamp(events[events.length - 1]) - stamp(events[0]);
+}
