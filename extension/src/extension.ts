@@ -9,8 +9,7 @@ import { ApiKeyStore } from './settings/apiKeyStore';
 import { ChainStore } from './state/chainStore';
 import { BackendStatusItem } from './statusBar/backendStatusItem';
 import { ChainsStatusItem } from './statusBar/chainsStatusItem';
-import { ChainsTreeProvider } from './views/chainsTreeProvider';
-import { TemplatesTreeProvider } from './views/templatesTreeProvider';
+import { registerViews } from './views/registerViews';
 import { TaskGraphPanels } from './webview/taskGraphPanels';
 import { WorkspaceWriter } from './workspace/workspaceWriter';
 
@@ -28,8 +27,7 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
   backend = running;
   const chains = new ChainStore(running);
   const graphs = new TaskGraphPanels(context.extensionUri, chains, log);
-  const templatesTree = new TemplatesTreeProvider(running, log);
-  const chainsTree = new ChainsTreeProvider(running, chains, log);
+  const views = registerViews(running, chains, log);
   const documents = registerDocumentSchemes(running, chains);
   const writer = new WorkspaceWriter(documents.proposed, log);
 
@@ -37,13 +35,10 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
     log,
     chains,
     graphs,
-    templatesTree,
-    chainsTree,
+    ...views.disposables,
     ...documents.disposables,
     new BackendStatusItem(running),
     new ChainsStatusItem(chains),
-    vscode.window.registerTreeDataProvider('takoss.templates', templatesTree),
-    vscode.window.registerTreeDataProvider('takoss.chains', chainsTree),
     running.onRequest(ApplyFilesRequest, (params, token) => writer.apply(params, token)),
     ...registerCommands({
       backend: running,
@@ -54,11 +49,11 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
       reports: documents.reports,
       globalState: context.globalState,
       extensionUri: context.extensionUri,
-      refreshTemplates: () => templatesTree.refresh(),
+      refreshTemplates: () => views.templates.refresh(),
     }),
     ...restartOnChanges(running, apiKeys),
   );
-  return { templatesTree, chainsTree };
+  return { templatesTree: views.templates, chainsTree: views.chains };
 }
 
 /** Returning the promise lets VS Code wait for the backend's graceful shutdown. */
