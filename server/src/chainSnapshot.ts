@@ -25,8 +25,45 @@ export const TASK_STATUSES = [
   'failed',
   'skipped',
   'cancelled',
+  'unneeded',
 ] as const;
 export type TaskStatusView = (typeof TASK_STATUSES)[number];
+
+/**
+ * A task's kind: absent for the tasks the planner made; `verify` runs the project's install,
+ * build and test (no Claude call); `repair` fixes what a verify found.
+ */
+export type TaskKindView = 'verify' | 'repair';
+
+/** What one verify task found. */
+export interface VerifyTaskView {
+  readonly outcome: 'passed' | 'failed' | 'not_run';
+  /** The step that failed, e.g. `test`, or `package.json` when it could not be read. */
+  readonly step?: string;
+  /** One line: what failed and how, or why nothing ran. */
+  readonly summary: string;
+  readonly steps: readonly {
+    readonly name: string;
+    readonly command: string;
+    readonly exitCode: number | null;
+    readonly timedOut: boolean;
+    readonly durationMs: number;
+  }[];
+}
+
+/** Whether the chain proved its app installs, builds and passes its tests. */
+export const CHAIN_VERIFICATIONS = ['verified', 'verify_failed', 'not_verified'] as const;
+export type ChainVerificationOutcome = (typeof CHAIN_VERIFICATIONS)[number];
+
+export interface ChainVerificationView {
+  readonly outcome: ChainVerificationOutcome;
+  /** With `verify_failed`: the step that failed last (install, build, test, package.json). */
+  readonly step?: string;
+  /** One line for people: what passed, what failed, or why nothing was verified. */
+  readonly summary: string;
+  /** Repair rounds that ran. */
+  readonly repairs: number;
+}
 
 export interface UsageView {
   readonly inputTokens: number;
@@ -57,6 +94,7 @@ export interface TaskSnapshot {
   readonly description: string;
   readonly category: string;
   readonly dependsOn: readonly string[];
+  readonly kind?: TaskKindView;
   readonly status: TaskStatusView;
   readonly attempts: number;
   /** ISO timestamps. */
@@ -69,6 +107,8 @@ export interface TaskSnapshot {
   readonly files: readonly FileView[];
   /** Exactly what the task received from its ancestors (without file contents). */
   readonly context?: { readonly tasks: readonly ReceivedTaskView[]; readonly approxTokens: number };
+  /** Verify tasks that ran: what they found. */
+  readonly verify?: VerifyTaskView;
 }
 
 export interface ChainSnapshot {
@@ -81,5 +121,7 @@ export interface ChainSnapshot {
   readonly finishedAt?: string;
   readonly budgetUsd?: number;
   readonly usage: UsageView;
+  /** Set once the chain's verification is decided (at its end, or when a verify passed). */
+  readonly verification?: ChainVerificationView;
   readonly tasks: readonly TaskSnapshot[];
 }

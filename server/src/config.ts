@@ -24,6 +24,9 @@ const intIn = (min: number, max: number) =>
     .min(min, { message: `must be a whole number from ${min} to ${max}` })
     .max(max, { message: `must be a whole number from ${min} to ${max}` });
 
+export const VERIFY_MODES = ['ask', 'always', 'never'] as const;
+export type VerifyMode = (typeof VERIFY_MODES)[number];
+
 /**
  * The user-facing settings. Keys match `takoss.<key>` in package.json; the manifest test
  * checks that defaults and bounds agree with the `contributes.configuration` there.
@@ -45,6 +48,13 @@ export const settingSchemas = {
   contextTtlSeconds: intIn(60, 604_800),
   /** @defaultValue 40 */
   maxTasks: intIn(1, 200),
+  /**
+   * Whether a build ends by running the project's install, build and test: `ask` before the
+   * first run of a chain, `always`, or `never` (no verify tasks are planned). @defaultValue `ask`
+   */
+  verify: z.enum(VERIFY_MODES, { message: `must be one of ${VERIFY_MODES.join(', ')}` }),
+  /** Repair rounds after a failed verify. @defaultValue 2 */
+  maxRepairs: intIn(0, 5),
 } as const satisfies { readonly [K in SettingKey]: z.ZodType };
 
 export type TakossConfig = { readonly [K in SettingKey]: z.output<(typeof settingSchemas)[K]> };
@@ -58,6 +68,8 @@ export const DEFAULT_CONFIG: TakossConfig = {
   concurrency: 4,
   contextTtlSeconds: 3600,
   maxTasks: 40,
+  verify: 'ask',
+  maxRepairs: 2,
 };
 
 /** Environment variables that feed a setting (DESIGN.md §3.2). */
@@ -71,6 +83,8 @@ export const ENV_FOR_SETTING: Partial<Record<SettingKey, string>> = {
 export const FLAG_FOR_SETTING: Partial<Record<SettingKey, string>> = {
   concurrency: '--concurrency',
   model: '--model',
+  verify: '--verify',
+  maxRepairs: '--max-repairs',
 };
 
 export interface ResolvedConfig {

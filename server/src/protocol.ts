@@ -5,7 +5,7 @@
  * JSON: dates travel as ISO strings.
  */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-jsonrpc';
-import type { ChainSnapshot, UsageView } from './chainSnapshot';
+import type { ChainSnapshot, ChainVerificationOutcome, UsageView } from './chainSnapshot';
 
 export type { ChainSnapshot } from './chainSnapshot';
 
@@ -20,6 +20,8 @@ export const SETTING_KEYS = [
   'concurrency',
   'contextTtlSeconds',
   'maxTasks',
+  'verify',
+  'maxRepairs',
 ] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
@@ -110,6 +112,9 @@ export interface VersionAnalyticsView {
   readonly meanCompletionTokens: number | null;
   readonly meanCostUsd: number | null;
   readonly retries: number;
+  /** Chains that used this version and were verified, of `checkedChains` whose verification ran to a verdict. */
+  readonly verifiedChains: number;
+  readonly checkedChains: number;
 }
 
 export interface TemplateAnalyticsView {
@@ -180,6 +185,8 @@ export interface ChainSummaryView {
   readonly request: string;
   readonly workspace: string;
   readonly status: string;
+  /** Null while the chain runs (or for chains from before verification existed). */
+  readonly verification: ChainVerificationOutcome | null;
   readonly usage: UsageView;
   readonly createdAt: string;
   readonly finishedAt: string | null;
@@ -276,6 +283,33 @@ export interface AppliedFileView {
 /** Sent by the backend: write a task's files with one WorkspaceEdit (one undo step). */
 export const ApplyFilesRequest = new RequestType<ApplyFilesParams, { files: AppliedFileView[] }, void>(
   'takoss/workspace/applyFiles',
+);
+
+// ---------------------------------------------------------------------------------------
+// Running the generated project's checks (backend → extension)
+
+export interface VerifyConsentParams {
+  readonly chainId: string;
+  /** The verify task about to run, e.g. `verify-1`. */
+  readonly taskId: string;
+  /** Absolute path of the workspace folder the commands run in. */
+  readonly workspace: string;
+  /** The command lines, in order, e.g. `npm ci`, `npm run build`, `npm test`. */
+  readonly commands: readonly string[];
+}
+
+export interface VerifyConsentAnswer {
+  readonly allowed: boolean;
+  /** Why not, for the chain's record (e.g. "takoss.verify is never", "the workspace is not trusted"). */
+  readonly reason?: string;
+}
+
+/**
+ * Sent by the backend before a verify task runs the project's own commands: the extension
+ * answers from `takoss.verify` and workspace trust, asking the user when the setting is `ask`.
+ */
+export const VerifyConsentRequest = new RequestType<VerifyConsentParams, VerifyConsentAnswer, void>(
+  'takoss/workspace/verifyConsent',
 );
 
 /**
