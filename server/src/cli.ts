@@ -41,6 +41,8 @@ function buildProgram(context: CommandContext, setExitCode: (code: number) => vo
     .option('--model <model>', 'Claude model (default: TAKOSS_MODEL or claude-sonnet-5-5)')
     .option('--budget-usd <dollars>', 'stop scheduling once this much is spent')
     .option('--overwrite', 'replace existing files this chain did not write')
+    .option('--verify', "end by running the project's install, build and test, repairing failures (runs its code)")
+    .option('--max-repairs <n>', 'repair rounds after a failed verify, 0-5 (default: 2)')
     .option('--json', 'print one JSON summary on stdout at the end')
     .action(async (request: string, flags: Record<string, string | boolean | undefined>) => {
       setExitCode(await runBuild(request, flags, context));
@@ -75,6 +77,7 @@ function buildProgram(context: CommandContext, setExitCode: (code: number) => vo
     .description('continue a chain whose build stopped (completed tasks are not run again)')
     .option('--concurrency <n>', 'tasks at the same time')
     .option('--overwrite', 'replace existing files this chain did not write')
+    .option('--verify', "let the chain's verify tasks run the project's install, build and test")
     .option('--json', 'print one JSON summary on stdout at the end')
     .action(async (id: string, flags: Record<string, string | boolean | undefined>) =>
       setExitCode(await runResume(checkChainId(id), flags, context)),

@@ -4,7 +4,13 @@
  * nothing else; all decisions live in the Backend and the modules it uses.
  */
 import { z } from 'zod';
-import { ProposedFeatures, createConnection, type Connection } from 'vscode-languageserver/node';
+import {
+  CancellationTokenSource,
+  ProposedFeatures,
+  createConnection,
+  type CancellationToken,
+  type Connection,
+} from 'vscode-languageserver/node';
 import { Backend } from './backend';
 import { createLogger, type LogLevel, type Logger } from './logger';
 import {
@@ -15,6 +21,7 @@ import {
   HealthRequest,
   TaskOutputNotification,
   TemplatesDidChangeNotification,
+  VerifyConsentRequest,
   type BackendInitializationOptions,
 } from './protocol';
 import { registerHandlers } from './service/handlers';
@@ -34,6 +41,14 @@ function connectionLogger(connection: Connection): Logger {
   };
   const secrets = [process.env.ANTHROPIC_API_KEY ?? ''];
   return createLogger((level, line) => write[level](line), 'debug', secrets);
+}
+
+/** A cancellation token that follows an AbortSignal (the consent prompt closes with the run). */
+function tokenFor(signal: AbortSignal): CancellationToken {
+  const source = new CancellationTokenSource();
+  if (signal.aborted) source.cancel();
+  else signal.addEventListener('abort', () => source.cancel(), { once: true });
+  return source.token;
 }
 
 export function runLanguageServer(): void {
@@ -66,6 +81,7 @@ export function runLanguageServer(): void {
       logger,
       notify,
       applyFiles: (files) => connection.sendRequest(ApplyFilesRequest, files),
+      askVerifyConsent: (params, signal) => connection.sendRequest(VerifyConsentRequest, params, tokenFor(signal)),
     });
     registerHandlers(connection, session, notify, logger);
     return { capabilities: {}, serverInfo: { name: 'takoss', version: VERSION } };

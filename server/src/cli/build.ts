@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import type { ChainRecord } from '../orchestrator/chainRepository';
 import type { DriveResult } from '../orchestrator/chainDriver';
 import { createChain, prepareResume } from '../orchestrator/orchestrator';
+import type { VerifyGate } from '../orchestrator/verifyTasks';
 import { BuildProgress } from './progress';
 import { workspaceApplier } from './workspaceApplier';
 
@@ -22,6 +23,9 @@ export interface BuildFlags {
   readonly budgetUsd?: string;
   readonly json?: boolean;
   readonly overwrite?: boolean;
+  /** Run the project's install, build and test at the end, repairing failures. */
+  readonly verify?: boolean;
+  readonly maxRepairs?: string;
 }
 
 export interface CommandContext {
@@ -72,7 +76,7 @@ export async function runBuild(request: string, flags: BuildFlags, context: Comm
     );
   }
   const { config } = resolveConfig({
-    explicit: { concurrency: flags.concurrency, model: flags.model },
+    explicit: { concurrency: flags.concurrency, model: flags.model, maxRepairs: flags.maxRepairs },
     explicitSource: 'flag',
     env: context.env,
   });
@@ -89,6 +93,7 @@ export async function runBuild(request: string, flags: BuildFlags, context: Comm
       concurrency: config.concurrency,
       maxTasks: config.maxTasks,
       ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+      ...(flags.verify ? { verify: { maxRepairs: config.maxRepairs } } : {}),
       ...(context.signal ? { signal: context.signal } : {}),
     });
     context.logger.info(`Chain ${created.chainId}: ${created.graph.tasks.length} tasks, building in ${workspace}`);
@@ -132,6 +137,7 @@ async function drive(
   const driver = engine.driver(
     chainId,
     workspaceApplier(workspace, chainId, engine.repository, { overwrite: flags.overwrite ?? false }),
+    { workspace, gate: flagGate(flags.verify === true) },
   );
   driver.onEvent((event) => progress.handle(event));
   const stop = () => driver.stop();
@@ -150,9 +156,18 @@ async function drive(
     context.logger.warn(`Stopped following chain ${chainId}; continue it with: takoss chains resume ${chainId}`);
   } else {
     context.logger.info(`Chain ${chainId} ${result.status}; cost $${result.usage.costUsd.toFixed(4)}`);
+    if (result.verification) context.logger.info(result.verification.summary);
   }
   if (flags.json && final) context.stdout.write(`${JSON.stringify(buildSummary(final, result))}\n`);
-  return result.status === 'succeeded' ? EXIT_CODE.ok : EXIT_CODE.failed;
+  // A build whose checks failed did not produce a working app, whatever its tasks did.
+  const worked = result.status === 'succeeded' && result.verification?.outcome !== 'verify_failed';
+  return worked ? EXIT_CODE.ok : EXIT_CODE.failed;
+}
+
+/** The command line's consent is its flag: `--verify` runs the checks, nothing else does. */
+function flagGate(verify: boolean): VerifyGate {
+  const answer = verify ? { allowed: true } : { allowed: false, reason: 'it was run without --verify' };
+  return { consent: () => Promise.resolve(answer) };
 }
 
 /** The `--json` object of DESIGN.md §3.1. */
@@ -160,6 +175,7 @@ export function buildSummary(record: ChainRecord, result: DriveResult) {
   return {
     chainId: record.chainId,
     status: result.status,
+    ...(result.verification ? { verification: result.verification } : {}),
     tasks: record.tasks.map((task) => ({
       id: task.taskId,
       status: task.status,

@@ -85,6 +85,9 @@ export class BuildProgress {
       case 'task.cancelled':
         this.settle(line, { kind: 'skip', reason: 'cancelled' });
         break;
+      case 'task.unneeded':
+        this.settle(line, { kind: 'skip', reason: 'not needed: the checks before it passed' });
+        break;
     }
   }
 

@@ -9,7 +9,7 @@ import { prepareDatabase } from '../db/prepare';
 import { classifyConnectionError, createPool, describeDatabase } from '../db/postgres';
 import { createPrismaClient } from '../db/prisma';
 import { EXIT_CODE, TakossError, errorMessage } from '../errors';
-import { getTemplateAnalytics } from '../templates/templateUsage';
+import { getTemplateAnalytics, type VersionAnalytics } from '../templates/templateUsage';
 import {
   createTemplate,
   createVersion,
@@ -251,11 +251,14 @@ export function runTemplatesAnalytics(name: string, flags: { json?: boolean }, c
     write(context, `${analytics.name}: ${analytics.usageCount} uses`);
     const rate = (value: number | null) => (value === null ? '—' : `${Math.round(value * 100)}%`);
     const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value)} ms`);
+    // Of the chains whose verification reached a verdict; a dash when none did, as 0/0 says nothing.
+    const verified = ({ verifiedChains, checkedChains }: VersionAnalytics) =>
+      checkedChains === 0 ? '—' : `${verifiedChains}/${checkedChains} (${rate(verifiedChains / checkedChains)})`;
     for (const version of analytics.versions) {
       write(
         context,
         `  v${version.version}${version.labels.length ? ` (${version.labels.join(', ')})` : ''}: ${version.runs} runs, ` +
-          `${rate(version.successRate)} succeeded, p50 ${ms(version.p50LatencyMs)}, p95 ${ms(version.p95LatencyMs)}, ` +
+          `${rate(version.successRate)} succeeded, verified ${verified(version)}, p50 ${ms(version.p50LatencyMs)}, p95 ${ms(version.p95LatencyMs)}, ` +
           `${Math.round(version.meanPromptTokens ?? 0)} in / ${Math.round(version.meanCompletionTokens ?? 0)} out tokens, ` +
           `$${(version.meanCostUsd ?? 0).toFixed(4)} per run, ${version.retries} retries`,
       );

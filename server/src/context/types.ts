@@ -8,6 +8,29 @@ export interface GeneratedFile {
   readonly bytes: number;
 }
 
+/** What a verify task found: its result carries it instead of files. */
+export interface VerifyVerdict {
+  readonly outcome: 'passed' | 'failed' | 'not_run';
+  readonly round: number;
+  /** The step that failed (install, build, test, package.json). */
+  readonly step?: string;
+  /** The failing command line, e.g. `npm test`. */
+  readonly command?: string;
+  /** One line: what failed and how, or why nothing ran. */
+  readonly summary: string;
+  /** The failing output, trimmed for a repair prompt. */
+  readonly excerpt?: string;
+  readonly steps: readonly {
+    readonly name: string;
+    readonly command: string;
+    readonly exitCode: number | null;
+    readonly timedOut: boolean;
+    readonly durationMs: number;
+  }[];
+  /** The files the failure involves, as they were on disk when verify ran (for the repair). */
+  readonly involved?: readonly { readonly path: string; readonly content: string }[];
+}
+
 export interface TaskResult {
   readonly taskId: string;
   readonly title: string;
@@ -17,6 +40,8 @@ export interface TaskResult {
   readonly model: string;
   readonly attempt: number;
   readonly completedAt: string;
+  /** Set by verify tasks. */
+  readonly verdict?: VerifyVerdict;
 }
 
 export interface ReceivedFile {

@@ -11,6 +11,15 @@ export type TaskCategory = (typeof TASK_CATEGORIES)[number];
 
 export const TASK_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
+/** Ids of the verification ladder Takoss appends (verifyLadder.ts); a plan may not use them. */
+export const RESERVED_TASK_ID = /^(verify|repair)-\d+$/;
+
+/**
+ * What runs a task: the planner's tasks (no kind) and repairs are Claude conversations; a
+ * verify task runs the project's own checks in the driver's process, which has the workspace.
+ */
+export type TaskKind = 'verify' | 'repair';
+
 export interface TaskSpec {
   readonly id: string;
   readonly title: string;
@@ -18,6 +27,9 @@ export interface TaskSpec {
   readonly category: TaskCategory;
   readonly template?: string;
   readonly dependsOn: readonly string[];
+  readonly kind?: TaskKind;
+  /** Ladder tasks: the round, from 1 (`verify-2` and `repair-2` are round 2). */
+  readonly round?: number;
 }
 
 export interface TaskGraph {
@@ -85,6 +97,8 @@ export function validateTaskGraph(input: unknown, options: ValidationOptions = {
     const task = parsed.data;
     if (!TASK_ID_PATTERN.test(task.id)) {
       problems.push(`${label}: id must match ${TASK_ID_PATTERN.source} (lowercase letters, digits, "-")`);
+    } else if (RESERVED_TASK_ID.test(task.id)) {
+      problems.push(`${label}: ids like "verify-1" and "repair-1" are Takoss's own verification steps; use another id`);
     }
     if (!(TASK_CATEGORIES as readonly string[]).includes(task.category)) {
       problems.push(`${label}: category "${task.category}" is not one of ${TASK_CATEGORIES.join(', ')}`);

@@ -21,6 +21,7 @@ import { ChainDriver, type FileApplier } from '../orchestrator/chainDriver';
 import { ChainRepository } from '../orchestrator/chainRepository';
 import { ChainState } from '../orchestrator/chainState';
 import { LocalCommits } from '../orchestrator/localCommits';
+import type { VerifySetup } from '../orchestrator/verifyTasks';
 import type { TemplateDb } from '../templates/templateStore';
 import {
   DEFAULT_QUEUE_SETTINGS,
@@ -172,8 +173,8 @@ export class Engine {
     await this.worker.waitUntilReady();
   }
 
-  /** A driver for a chain this process owns; its files go through `applier`. */
-  driver(chainId: string, applier: FileApplier): ChainDriver {
+  /** A driver for a chain this process owns; its files go through `applier`, its checks through `verify`. */
+  driver(chainId: string, applier: FileApplier, verify?: VerifySetup): ChainDriver {
     const blockingRedis = this.redis.duplicate();
     blockingRedis.on('error', () => undefined);
     this.blockingClients.add(blockingRedis);
@@ -193,6 +194,7 @@ export class Engine {
       },
       logger: this.options.logger,
       ...(this.options.chainLimits ? { chainLimits: this.options.chainLimits } : {}),
+      ...(verify ? { verify } : {}),
     });
   }
 

@@ -23,6 +23,8 @@ import type { ExecutionStatus } from '../templates/templateUsage';
 import type { ChainWriteLimits } from '../workspace/fileReview';
 import { ChainWriteCaps } from './chainWriteCaps';
 import { ResultApplier } from './resultApplier';
+import { chainVerification } from './chainVerification';
+import { VerifyTasks, type VerifySetup } from './verifyTasks';
 import {
   DEFAULT_REDIS_OUTAGE_TOLERANCE_MS,
   describeRedisClient,
@@ -64,6 +66,8 @@ export interface ChainDriverDeps {
   readonly onFinished?: () => void;
   /** How long to wait for Redis to come back after it went away. @defaultValue DEFAULT_REDIS_OUTAGE_TOLERANCE_MS */
   readonly redisOutageToleranceMs?: number;
+  /** Where and with whose consent verify tasks run; without it they report `not_run`. */
+  readonly verify?: VerifySetup;
 }
 
 export class ChainDriver {
@@ -74,6 +78,7 @@ export class ChainDriver {
   /** The newest attempt each task was seen starting (from the event stream). */
   private readonly startedAttempts = new Map<string, number>();
   private readonly results: ResultApplier;
+  private readonly verifyTasks: VerifyTasks;
   private spec: ChainSpec | undefined;
   private stopped = false;
 
@@ -91,6 +96,13 @@ export class ChainDriver {
       logger: deps.logger,
       recordExecution: (...args) => this.recordExecution(...args),
     });
+    this.verifyTasks = new VerifyTasks(chainId, () => this.spec, {
+      state: deps.state,
+      results: this.results,
+      logger: deps.logger,
+      setup: deps.verify,
+      enqueue: (released) => this.dispatch(released),
+    });
   }
 
   onEvent(listener: (event: ChainEvent) => void): () => void {
@@ -101,6 +113,7 @@ export class ChainDriver {
   /** Stops following the chain (the chain itself goes on; resume picks it up). */
   stop(): void {
     this.stopped = true;
+    this.verifyTasks.abortAll('stopped');
   }
 
   /** Follows the chain until it ends; resolves with its final status and usage. */
@@ -115,6 +128,7 @@ export class ChainDriver {
         followed = await this.follow(events, newest[0]?.[0] ?? '0');
       } finally {
         unsubscribe?.();
+        await this.verifyTasks.idle();
         await this.results.idle();
       }
       const { lastId, finished } = followed;
@@ -171,7 +185,7 @@ export class ChainDriver {
     const released: ReleasedTask[] = [];
     try {
       await this.results.apply(result.taskId, runToken, released, result);
-      await addTaskJobs(this.deps.queue, this.chainId, released);
+      await this.dispatch(released);
     } catch (error) {
       // Nothing is lost: the task is still `generated` (the stream or a reconcile applies it),
       // or released tasks without a job are enqueued by the next reconcile.
@@ -199,8 +213,13 @@ export class ChainDriver {
     }
     finished = (await Promise.all(applying)).some(Boolean) || finished;
     // Everything the batch released goes to the queue in one call.
-    await addTaskJobs(this.deps.queue, this.chainId, released);
+    await this.dispatch(released);
     return { lastId, finished };
+  }
+
+  /** Starts released verify tasks here and puts the rest on the queue. */
+  private async dispatch(released: readonly ReleasedTask[]): Promise<void> {
+    await addTaskJobs(this.deps.queue, this.chainId, this.verifyTasks.take(released));
   }
 
   private async current(): Promise<DriveResult> {
@@ -235,7 +254,11 @@ export class ChainDriver {
       case 'task.failed':
       case 'task.skipped':
       case 'task.cancelled':
+      case 'task.unneeded':
         await this.recordSettled(taskId);
+        return false;
+      case 'chain.cancelling':
+        this.verifyTasks.abortAll('cancelled');
         return false;
       case 'chain.finished':
         return true;
@@ -310,13 +333,16 @@ export class ChainDriver {
       if (taskState === 'generated') {
         // No token: the applier takes the task's current run, and marks it applied.
         if (await this.results.apply(taskId, undefined, released)) return true;
+      } else if ((taskState === 'queued' || taskState === 'running') && this.verifyTasks.owns(taskId)) {
+        // Verify tasks have no job: one left by a driver that stopped runs again here.
+        this.verifyTasks.start(taskId);
       } else if (taskState === 'queued' || taskState === 'running') {
         const jobId = await currentJobId(redis, this.chainId, taskId);
         const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';
         if (jobState === 'unknown' || jobState === 'completed' || jobState === 'failed') lost.push(taskId);
       }
     }
-    await addTaskJobs(queue, this.chainId, released);
+    await this.dispatch(released);
     if (lost.length > 0) {
       this.deps.logger.info(`Chain ${this.chainId}: enqueueing ${lost.join(', ')} again (their jobs were gone).`);
       await enqueueTasks(queue, redis, this.chainId, lost, this.deps.accumulator.ttlSeconds);
@@ -334,12 +360,14 @@ export class ChainDriver {
       if (taskState !== 'succeeded') await this.recordSettled(taskId);
     }
     await this.mirror.close();
+    const verification = this.spec && chainVerification(this.spec.graph, meta?.verification, states, true);
     await this.deps.repository.updateChain(this.chainId, {
       status,
       usage,
       finishedAt: new Date(),
       error: describeStop(meta?.stopReason),
+      ...(verification ? { verification } : {}),
     });
-    return { status, finished: true, usage };
+    return { status, finished: true, usage, ...(verification ? { verification } : {}) };
   }
 }

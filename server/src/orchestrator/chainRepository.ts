@@ -6,7 +6,8 @@
 import type { Pool } from 'pg';
 import type { Prisma } from '../generated/prisma/client';
 import type { PrismaClient } from '../db/prisma';
-import type { ContextReceived, TaskResult } from '../context/types';
+import type { ChainVerificationOutcome, ChainVerificationView } from '../chainSnapshot';
+import type { ContextReceived, TaskResult, VerifyVerdict } from '../context/types';
 import type { TaskGraph } from '../decomposer/taskGraph';
 import type { Usage } from '../llm/usage';
 import type { DurableResults } from '../worker/taskProcessor';
@@ -61,6 +62,15 @@ export interface TaskRecord {
   readonly fileOutcomes: readonly FileOutcomeRecord[];
   readonly startedAt: Date | null;
   readonly finishedAt: Date | null;
+  /** A verify task's verdict, from its durable result. */
+  readonly verdict?: VerifyVerdict;
+}
+
+/** What the record keeps of a chain's verification (set when the chain ends). */
+export interface VerificationRecord {
+  readonly outcome: ChainVerificationOutcome;
+  readonly step: string | null;
+  readonly summary: string | null;
 }
 
 export interface ChainRecord {
@@ -75,10 +85,22 @@ export interface ChainRecord {
   readonly templates: Readonly<Record<string, TaskTemplateUse>> | null;
   readonly usage: Usage;
   readonly error: string | null;
+  readonly verification: VerificationRecord | null;
   readonly createdAt: Date;
   readonly finishedAt: Date | null;
   readonly tasks: readonly TaskRecord[];
 }
+
+interface VerificationColumns {
+  verification: ChainVerificationOutcome | null;
+  verificationStep: string | null;
+  verificationSummary: string | null;
+}
+
+const verificationOf = (row: VerificationColumns): VerificationRecord | null =>
+  row.verification === null
+    ? null
+    : { outcome: row.verification, step: row.verificationStep, summary: row.verificationSummary };
 
 const usageColumns = (usage: Usage) => ({
   inputTokens: usage.inputTokens,
@@ -103,6 +125,12 @@ const usageOf = (row: UsageRow): Usage => ({
   cacheWriteTokens: row.cacheWriteTokens,
   costUsd: Number(row.costUsd),
 });
+
+/** The verdict inside a verify task's durable result, if it has one. */
+function verdictOf(output: unknown): { verdict?: VerifyVerdict } {
+  const verdict = (output as Partial<TaskResult> | null)?.verdict;
+  return verdict ? { verdict } : {};
+}
 
 /** Paths that are on disk as the task wrote them (not skipped or refused). */
 function writtenPaths(outcomes: unknown): string[] {
@@ -230,12 +258,26 @@ export class ChainRepository implements DurableResults {
 
   async updateChain(
     chainId: string,
-    update: { status?: ChainRecordStatus; usage?: Usage; error?: string | null; finishedAt?: Date },
+    update: {
+      status?: ChainRecordStatus;
+      usage?: Usage;
+      error?: string | null;
+      finishedAt?: Date;
+      verification?: ChainVerificationView;
+    },
   ): Promise<void> {
+    const { verification } = update;
     await this.prisma.chain.update({
       where: { id: chainId },
       data: {
         ...(update.status ? { status: update.status } : {}),
+        ...(verification
+          ? {
+              verification: verification.outcome,
+              verificationStep: verification.step ?? null,
+              verificationSummary: verification.summary,
+            }
+          : {}),
         ...(update.usage ? usageColumns(update.usage) : {}),
         ...(update.error !== undefined ? { error: update.error } : {}),
         ...(update.finishedAt ? { finishedAt: update.finishedAt } : {}),
@@ -269,6 +311,7 @@ export class ChainRepository implements DurableResults {
       templates: row.templates as Record<string, TaskTemplateUse> | null,
       usage: usageOf(row),
       error: row.error,
+      verification: verificationOf(row),
       createdAt: row.createdAt,
       finishedAt: row.finishedAt,
       tasks: row.tasks.map((task) => ({
@@ -286,6 +329,7 @@ export class ChainRepository implements DurableResults {
         fileOutcomes: Array.isArray(task.fileOutcomes) ? (task.fileOutcomes as unknown as FileOutcomeRecord[]) : [],
         startedAt: task.startedAt,
         finishedAt: task.finishedAt,
+        ...verdictOf(task.output),
       })),
     };
   }
@@ -302,6 +346,7 @@ export class ChainRepository implements DurableResults {
       budgetUsd: row.budgetUsd === null ? null : Number(row.budgetUsd),
       usage: usageOf(row),
       error: row.error,
+      verification: verificationOf(row),
       createdAt: row.createdAt,
       finishedAt: row.finishedAt,
     }));

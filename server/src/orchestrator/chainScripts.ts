@@ -4,7 +4,8 @@
  * release a dependent twice, commit two results for one task, or lose a task.
  *
  * Task states: waiting → queued → running → generated → succeeded, or failed / skipped /
- * cancelled. Chain meta status: queued → running → (cancelling) → a final status.
+ * cancelled / unneeded (a verification rung a passing verify made unnecessary: not a
+ * failure, so it never makes a chain partial). Chain meta status: queued → running → (cancelling) → a final status.
  * KEYS are always, in this order:
  *   1 meta, 2 states, 3 pending, 4 dependents, 5 attempts, 6 runs, 7 usage, 8 errors,
  *   9 events, 10 history
@@ -40,7 +41,7 @@ local function touch()
 end
 
 local function isFinal(state)
-  return state == 'succeeded' or state == 'failed' or state == 'skipped' or state == 'cancelled'
+  return state == 'succeeded' or state == 'failed' or state == 'skipped' or state == 'cancelled' or state == 'unneeded'
 end
 
 local function releaseReservation(taskId)
@@ -180,16 +181,40 @@ return 'committed'`);
 /**
  * Marks a generated task succeeded (its files are on disk) and releases the dependents whose
  * last dependency it was, reserving a job generation for each in KEYS[11] (the jobs hash).
- * ARGV: taskId, now. Returns {released id, its generation, …} with the chain's final status
- * as the last element ('' while the chain goes on), or {'noop'}.
+ * A verify task passes its verdict (JSON, '' for other tasks): it becomes the chain's
+ * `verification`, and unless the verify failed, the rungs waiting on it are settled
+ * `unneeded` instead of released. ARGV: taskId, now, verdictJson. Returns {released id, its
+ * generation, …} with the chain's final status as the last element ('' while the chain goes
+ * on), or {'noop'}.
  */
 export const COMPLETE_TASK = script(`
 local jobs = KEYS[11]
-local taskId, now = ARGV[1], ARGV[2]
+local taskId, now, verdict = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('HGET', states, taskId) ~= 'generated' then return {'noop'} end
 local released = {}
+local finished = false
 local stopping = redis.call('HGET', meta, 'status') == 'cancelling' or redis.call('HGET', meta, 'stopReason')
-if not stopping then
+local unneeded = false
+if verdict ~= '' then
+  redis.call('HSET', meta, 'verification', verdict)
+  unneeded = cjson.decode(verdict).outcome ~= 'failed'
+end
+if unneeded then
+  -- Settled before this task, so that the chain's end is decided by this task's own settle.
+  local queue = cjson.decode(redis.call('HGET', dependents, taskId) or '[]')
+  local i = 1
+  while i <= #queue do
+    local dependent = queue[i]
+    if redis.call('HGET', states, dependent) == 'waiting' then
+      emit('task.unneeded', dependent, taskId)
+      finished = settle(dependent, 'unneeded', now) or finished
+      for _, next in ipairs(cjson.decode(redis.call('HGET', dependents, dependent) or '[]')) do
+        table.insert(queue, next)
+      end
+    end
+    i = i + 1
+  end
+elseif not stopping then
   for _, dependent in ipairs(cjson.decode(redis.call('HGET', dependents, taskId) or '[]')) do
     local left = redis.call('HINCRBY', pending, dependent, -1)
     if left <= 0 and redis.call('HGET', states, dependent) == 'waiting' then
@@ -202,7 +227,7 @@ if not stopping then
   if ttl then redis.call('EXPIRE', jobs, ttl) end
 end
 emit('task.succeeded', taskId, '')
-local finished = settle(taskId, 'succeeded', now)
+finished = settle(taskId, 'succeeded', now) or finished
 table.insert(released, finished or '')
 return released`);
 

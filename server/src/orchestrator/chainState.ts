@@ -4,9 +4,10 @@
  */
 import type { Redis } from 'ioredis';
 import { chainKeys, type ChainKeys } from '../context/keys';
-import type { TaskResult } from '../context/types';
+import type { TaskResult, VerifyVerdict } from '../context/types';
 import { dependentsOf, type TaskGraph } from '../decomposer/taskGraph';
 import type { Usage } from '../llm/usage';
+import type { TemplateVariable } from '../templates/render';
 import {
   CANCEL_CHAIN,
   CANCEL_RUNNING,
@@ -27,6 +28,7 @@ export const TASK_STATES = [
   'failed',
   'skipped',
   'cancelled',
+  'unneeded',
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
@@ -40,8 +42,10 @@ export interface TaskTemplateUse {
   readonly name: string;
   readonly version: number;
   readonly versionId: string;
-  /** The rendered template text, added to the task's instructions. */
+  /** The rendered template text, added to the task's instructions ('' when rendered at run time). */
   readonly instructions: string;
+  /** A template rendered when the task runs (a repair's values come from the verify before it). */
+  readonly source?: { readonly text: string; readonly variables: readonly TemplateVariable[] };
 }
 
 export interface ChainSpec {
@@ -85,7 +89,12 @@ export interface ChainMeta {
   readonly stopReason?: string;
   readonly createdAt?: string;
   readonly finishedAt?: string;
+  /** The newest verify's verdict (without its output and files). */
+  readonly verification?: ChainVerdict;
 }
+
+/** What the chain's meta keeps of a verify's verdict. */
+export type ChainVerdict = Pick<VerifyVerdict, 'outcome' | 'round' | 'step' | 'summary'>;
 
 interface ScriptCommands {
   takossStartTask(...args: (string | number)[]): Promise<string[]>;
@@ -250,9 +259,22 @@ export class ChainState {
     return answer === 'committed';
   }
 
-  async complete(chainId: string, taskId: string): Promise<CompleteOutcome> {
+  /** Completes a generated task; a verify passes its verdict (see COMPLETE_TASK). */
+  async complete(chainId: string, taskId: string, verdict?: VerifyVerdict): Promise<CompleteOutcome> {
     const keys = chainKeys(chainId);
-    const answer = await this.redis.takossCompleteTask(...scriptKeys(keys), keys.jobs, taskId, now());
+    const kept: ChainVerdict | undefined = verdict && {
+      outcome: verdict.outcome,
+      round: verdict.round,
+      summary: verdict.summary,
+      ...(verdict.step ? { step: verdict.step } : {}),
+    };
+    const answer = await this.redis.takossCompleteTask(
+      ...scriptKeys(keys),
+      keys.jobs,
+      taskId,
+      now(),
+      kept ? JSON.stringify(kept) : '',
+    );
     if (answer[0] === 'noop') return { released: [], noop: true };
     const finished = finalStatus(answer[answer.length - 1]);
     const released: ReleasedTask[] = [];
@@ -338,6 +360,7 @@ export class ChainState {
       ...(raw.stopReason ? { stopReason: raw.stopReason } : {}),
       ...(raw.createdAt ? { createdAt: raw.createdAt } : {}),
       ...(raw.finishedAt ? { finishedAt: raw.finishedAt } : {}),
+      ...(raw.verification ? { verification: JSON.parse(raw.verification) as ChainVerdict } : {}),
     };
   }
 

@@ -3,6 +3,7 @@
  * what a drive ends with, the error for a chain Redis lost — and how its events and stop
  * reasons are read.
  */
+import type { ChainVerificationView } from '../chainSnapshot';
 import type { GeneratedFile } from '../context/types';
 import { TakossError } from '../errors';
 import type { Usage } from '../llm/usage';
@@ -34,6 +35,8 @@ export interface DriveResult {
   readonly status: ChainFinalStatus | 'queued' | 'running' | 'cancelling';
   readonly finished: boolean;
   readonly usage: Usage;
+  /** Once the chain ended: whether it proved its app installs, builds and passes its tests. */
+  readonly verification?: ChainVerificationView;
 }
 
 export function parseEvent(fields: string[]): ChainEvent {

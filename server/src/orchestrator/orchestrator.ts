@@ -15,7 +15,8 @@ import { enqueueTasks } from '../queue/taskQueue';
 import { getCollection } from '../templates/templateCollections';
 import { recordTemplateUsage } from '../templates/templateUsage';
 import type { ChainFinalStatus, ChainSpec, TaskTemplateUse } from './chainState';
-import { assignableTemplates, plannerPrompt, resolveTaskTemplates } from './templateSelection';
+import { assignableTemplates, pinRepairTemplates, plannerPrompt, resolveTaskTemplates } from './templateSelection';
+import { withVerifyLadder } from '../decomposer/verifyLadder';
 
 /** Sortable by time, unique, and free of ':' (BullMQ job ids) and of anything a path may not hold. */
 export function newChainId(now = new Date()): string {
@@ -32,6 +33,8 @@ export interface CreateChainInput {
   readonly budgetUsd?: number;
   /** Offer the planner only this collection's templates. */
   readonly collection?: string;
+  /** End the graph with a verification ladder of this many repair rounds; absent: no ladder. */
+  readonly verify?: { readonly maxRepairs: number };
   readonly signal?: AbortSignal;
 }
 
@@ -61,11 +64,12 @@ export async function createChain(engine: Engine, input: CreateChainInput): Prom
     ...(input.signal ? { signal: input.signal } : {}),
   });
   const taskTemplates = await resolveTaskTemplates(db, input.request, decomposition.graph, logger);
+  const graph = input.verify ? withVerifyLadder(decomposition.graph, input.verify.maxRepairs) : decomposition.graph;
   const created = await startPlannedChain(engine, {
     ...input,
-    graph: decomposition.graph,
+    graph,
     planUsage: decomposition.usage,
-    templates: taskTemplates,
+    templates: { ...taskTemplates, ...(await pinRepairTemplates(db, graph, logger)) },
   });
   if (planner.template) {
     await recordTemplateUsage(db, {
@@ -82,7 +86,7 @@ export async function createChain(engine: Engine, input: CreateChainInput): Prom
   return created;
 }
 
-export interface PlannedChainInput extends Omit<CreateChainInput, 'maxTasks' | 'collection' | 'signal'> {
+export interface PlannedChainInput extends Omit<CreateChainInput, 'maxTasks' | 'collection' | 'signal' | 'verify'> {
   /** A validated graph. */
   readonly graph: TaskGraph;
   readonly planUsage?: Usage;

@@ -117,7 +117,7 @@ export class ResultApplier {
       this.deps.recordExecution(taskId, 'failed', result.attempt, result.usage, applied.reason);
       return finished !== undefined;
     }
-    const completion = await state.complete(this.chainId, taskId);
+    const completion = await state.complete(this.chainId, taskId, result.verdict);
     if (completion.noop) return false;
     released.push(...completion.released);
     this.recordSucceeded(taskId, result, applied.outcomes);

@@ -19,6 +19,7 @@ import {
 import type { TaskTemplateUse } from './chainState';
 
 export const PLANNER_TEMPLATE = 'decomposer/plan';
+export const REPAIR_TEMPLATE = 'verify/repair';
 
 /** Templates the planner may assign: every active one but the planner's and verification's own. */
 export async function assignableTemplates(db: TemplateDb, collection?: readonly string[]): Promise<TemplateSummary[]> {
@@ -121,4 +122,34 @@ export async function resolveTaskTemplates(
     }
   }
   return uses;
+}
+
+/**
+ * Pins the library's `verify/repair` version for every repair task of the graph. It is
+ * rendered when the task runs (its values come from the failed verify); without the
+ * template in the library, repairs use the built-in text and record no template use.
+ */
+export async function pinRepairTemplates(
+  db: TemplateDb,
+  graph: TaskGraph,
+  logger: Logger,
+): Promise<Record<string, TaskTemplateUse>> {
+  const repairs = graph.tasks.filter((task) => task.kind === 'repair');
+  if (repairs.length === 0) return {};
+  let version: TemplateVersionRecord;
+  try {
+    version = await getTemplate(db, REPAIR_TEMPLATE);
+  } catch (error) {
+    if (!(error instanceof TemplateNotFoundError)) throw error;
+    logger.warn(`Template ${REPAIR_TEMPLATE} is not in the library; repairs use the built-in text.`);
+    return {};
+  }
+  const use: TaskTemplateUse = {
+    name: version.name,
+    version: version.version,
+    versionId: version.id,
+    instructions: '',
+    source: { text: version.text, variables: version.variables },
+  };
+  return Object.fromEntries(repairs.map((task) => [task.id, use]));
 }

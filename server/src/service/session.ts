@@ -13,7 +13,14 @@ import { TakossError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type { ChainDriver } from '../orchestrator/chainDriver';
 import { cancelChain, createChain, prepareResume, ChainNotFoundError } from '../orchestrator/orchestrator';
-import type { ChainContextView, ChainSummaryView, StartChainParams } from '../protocol';
+import type {
+  ChainContextView,
+  ChainSummaryView,
+  StartChainParams,
+  VerifyConsentAnswer,
+  VerifyConsentParams,
+} from '../protocol';
+import type { VerifyGate } from '../orchestrator/verifyTasks';
 import { addTaskJobs } from '../queue/taskQueue';
 import { resolveConfig } from '../config';
 import { buildChainSnapshot } from './chainSnapshots';
@@ -34,6 +41,8 @@ export interface SessionDeps {
   readonly logger: Logger;
   readonly notify: SessionNotifier;
   readonly applyFiles: ApplyFilesSender;
+  /** Asks the extension whether a verify may run the project's commands (settings, trust, the user). */
+  readonly askVerifyConsent: (params: VerifyConsentParams, signal: AbortSignal) => Promise<VerifyConsentAnswer>;
   /** Overrides for tests (queue names, timeouts). */
   readonly engineOptions?: Partial<Omit<EngineOptions, 'config' | 'env' | 'logger'>>;
   /** Delay that batches snapshot and output notifications. @defaultValue 100 */
@@ -119,6 +128,7 @@ export class TakossSession {
       maxTasks: config.maxTasks,
       ...(params.budgetUsd !== undefined ? { budgetUsd: params.budgetUsd } : {}),
       ...(params.collection ? { collection: params.collection } : {}),
+      ...(config.verify !== 'never' ? { verify: { maxRepairs: config.maxRepairs } } : {}),
       ...(signal ? { signal } : {}),
     });
     this.follow(engine, created.chainId, workspace);
@@ -212,6 +222,11 @@ export class TakossSession {
       const driver = engine.driver(
         chainId,
         extensionApplier(workspace, chainId, titles, engine.repository, this.deps.applyFiles),
+        {
+          workspace,
+          gate: this.verifyGate(),
+          onOutput: (taskId, chunk) => this.onText(chainId, taskId, chunk),
+        },
       );
       this.drivers.set(chainId, driver);
       driver.onEvent(() => this.scheduleSnapshot(chainId));
@@ -228,6 +243,20 @@ export class TakossSession {
           this.deps.notify.chainsDidChange(chainId);
         });
     });
+  }
+
+  /**
+   * `never` here refuses without a question; otherwise the extension answers, from the
+   * setting's current value and the workspace's trust, asking the user when it is `ask`.
+   */
+  private verifyGate(): VerifyGate {
+    const { config } = resolveConfig({ explicit: this.deps.settings, explicitSource: 'setting', env: this.deps.env });
+    return {
+      consent: (request, signal) =>
+        config.verify === 'never'
+          ? Promise.resolve({ allowed: false, reason: 'takoss.verify is never' })
+          : this.deps.askVerifyConsent({ ...request, commands: [...request.commands] }, signal),
+    };
   }
 
   private scheduleSnapshot(chainId: string): void {

@@ -37,6 +37,7 @@ export function chainSummaryView(record: Omit<ChainRecord, 'tasks' | 'graph' | '
     request: record.request,
     workspace: record.workspace,
     status: record.status,
+    verification: record.verification?.outcome ?? null,
     usage: record.usage,
     createdAt: record.createdAt.toISOString(),
     finishedAt: record.finishedAt?.toISOString() ?? null,

@@ -75,6 +75,10 @@ export interface VersionAnalytics {
   readonly meanCostUsd: number | null;
   /** Attempts beyond the first, summed over runs. */
   readonly retries: number;
+  /** Distinct chains that used this version and ended verified. */
+  readonly verifiedChains: number;
+  /** Distinct chains that used this version whose verification reached a verdict (verified or verify_failed). */
+  readonly checkedChains: number;
 }
 
 export interface TemplateAnalytics {
@@ -96,6 +100,8 @@ interface AnalyticsRow {
   cache_read: string | null;
   cost: string | null;
   retries: string | null;
+  verified_chains: string;
+  checked_chains: string;
 }
 
 const number = (value: string | number | null): number | null => (value === null ? null : Number(value));
@@ -106,6 +112,9 @@ export async function getTemplateAnalytics(db: TemplateDb, name: string): Promis
     select: { id: true, usageCount: true },
   });
   if (!template) throw new TemplateNotFoundError(name);
+  // Joining the chain by its primary key keeps one row per execution, so the run aggregates are
+  // unchanged; DISTINCT counts a chain whose tasks used the version several times once. Chains
+  // not_verified, still running or older than verification (NULL) proved nothing either way.
   const result = await db.pool.query<AnalyticsRow>(
     `SELECT v.version,
             (SELECT array_agg(l.label ORDER BY l.label) FROM "TemplateLabel" l WHERE l."versionId" = v.id) AS labels,
@@ -118,9 +127,12 @@ export async function getTemplateAnalytics(db: TemplateDb, name: string): Promis
             avg(e."completionTokens") AS completion,
             avg(e."cacheReadTokens") AS cache_read,
             avg(e."costUsd") AS cost,
-            sum(e.attempts - 1) AS retries
+            sum(e.attempts - 1) AS retries,
+            count(DISTINCT e."chainId") FILTER (WHERE c.verification = 'verified') AS verified_chains,
+            count(DISTINCT e."chainId") FILTER (WHERE c.verification IN ('verified', 'verify_failed')) AS checked_chains
        FROM "TemplateVersion" v
        LEFT JOIN "TemplateExecution" e ON e."templateVersionId" = v.id
+       LEFT JOIN "Chain" c ON c.id = e."chainId"
       WHERE v."templateId" = $1
       GROUP BY v.id, v.version
       ORDER BY v.version DESC`,
@@ -145,6 +157,8 @@ export async function getTemplateAnalytics(db: TemplateDb, name: string): Promis
         meanCacheReadTokens: number(row.cache_read),
         meanCostUsd: number(row.cost),
         retries: Number(row.retries ?? 0),
+        verifiedChains: Number(row.verified_chains),
+        checkedChains: Number(row.checked_chains),
       };
     }),
   };

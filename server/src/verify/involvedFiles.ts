@@ -109,3 +109,42 @@ async function containedFile(realRoot: string, workspaceRoot: string, candidate:
 export function isSecretPath(relative: string): boolean {
   return isProtectedPath(relative) !== undefined || KEY_MATERIAL.test(relative);
 }
+
+export interface InvolvedFileLimits {
+  /** @defaultValue 64 KiB */
+  readonly maxFileBytes?: number;
+  /** @defaultValue 256 KiB */
+  readonly maxTotalBytes?: number;
+}
+
+/**
+ * The contents of `relativePaths` (workspace-relative), for a repair prompt: each checked
+ * again by real path (the disk may have changed since the output named it), secrets and
+ * files outside the workspace left out, and the whole bounded — a file over the limits is
+ * named with a note instead of its contents.
+ */
+export async function readInvolvedFiles(
+  workspaceRoot: string,
+  relativePaths: readonly string[],
+  limits: InvolvedFileLimits = {},
+): Promise<{ path: string; content: string }[]> {
+  const maxFile = limits.maxFileBytes ?? 64 * 1024;
+  let budget = limits.maxTotalBytes ?? 256 * 1024;
+  const realRoot = await fs.realpath(workspaceRoot);
+  const files: { path: string; content: string }[] = [];
+  for (const candidate of relativePaths) {
+    const relative = await containedFile(realRoot, workspaceRoot, candidate);
+    if (relative === undefined || files.some((file) => file.path === relative)) continue;
+    const absolute = path.join(realRoot, relative);
+    const { size } = await fs.stat(absolute);
+    if (size > maxFile || size > budget) {
+      files.push({ path: relative, content: `(${size} bytes: too large to include; read it if you need it)` });
+      continue;
+    }
+    const content = await fs.readFile(absolute, 'utf8').catch(() => undefined);
+    if (content === undefined) continue;
+    budget -= size;
+    files.push({ path: relative, content });
+  }
+  return files;
+}

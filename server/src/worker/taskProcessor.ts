@@ -18,6 +18,7 @@ import { costUsd } from '../llm/pricing';
 import type { Logger } from '../logger';
 import type { ChainState } from '../orchestrator/chainState';
 import type { TaskJobData } from '../queue/taskQueue';
+import { repairInstructions } from './repairPrompt';
 import { buildTaskRequest } from './taskPrompt';
 import { runTask, type TaskRunLimits } from './taskRunner';
 
@@ -69,6 +70,9 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         `Chain ${chainId} has no task "${taskId}" in Redis (expired or lost); resume the chain.`,
       );
     }
+    // The chain's driver runs verify tasks itself, in the workspace; a job for one (a retry
+    // enqueues one) is left for it.
+    if (task.kind === 'verify') return 'skipped';
     const runToken = randomUUID();
     const estimate = costUsd(spec.model, {
       inputTokens: Math.ceil((spec.request.length + task.description.length) / 4) + 2000,
@@ -95,7 +99,8 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         .catch((error: unknown) =>
           deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
         );
-      const instructions = spec.templates?.[taskId]?.instructions;
+      const instructions =
+        task.kind === 'repair' ? repairInstructions(spec, task, results) : spec.templates?.[taskId]?.instructions;
       const request = buildTaskRequest({
         request: spec.request,
         graph: spec.graph,
