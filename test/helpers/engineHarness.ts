@@ -12,6 +12,7 @@ import { createLogger } from '../../server/src/logger';
 import type { ChainEvent, DriveResult } from '../../server/src/orchestrator/chainDriver';
 import { createChain, type CreatedChain } from '../../server/src/orchestrator/orchestrator';
 import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
+import type { VerifyGate } from '../../server/src/orchestrator/verifyTasks';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScript } from '../fixtures/fakeAnthropic';
 import { freshDatabase, type TestDatabase } from './database';
 
@@ -27,11 +28,16 @@ export interface Harness {
   readonly logs: string[];
   /** Decomposes `request` with the fake's plan and drives the chain to its end with in-process workers. */
   /** Plans and drives a chain; `inProcessWorker: false` leaves the work to other processes. */
-  build(
-    request?: string,
-    options?: { concurrency?: number; budgetUsd?: number; inProcessWorker?: boolean },
-  ): Promise<BuildRun>;
+  build(request?: string, options?: BuildOptions): Promise<BuildRun>;
   close(): Promise<void>;
+}
+
+export interface BuildOptions {
+  readonly concurrency?: number;
+  readonly budgetUsd?: number;
+  readonly inProcessWorker?: boolean;
+  /** End the plan with the verification ladder; its checks run with `gate`'s consent. */
+  readonly verify?: { readonly maxRepairs: number; readonly gate: VerifyGate };
 }
 
 export interface BuildRun {
@@ -89,8 +95,13 @@ export async function startHarness(script: FakeAnthropicScript, overrides: Harne
         concurrency: options.concurrency ?? 4,
         maxTasks: config.maxTasks,
         ...(options.budgetUsd !== undefined ? { budgetUsd: options.budgetUsd } : {}),
+        ...(options.verify ? { verify: { maxRepairs: options.verify.maxRepairs } } : {}),
       });
-      const driver = engine.driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository));
+      const driver = engine.driver(
+        created.chainId,
+        workspaceApplier(workspace, created.chainId, engine.repository),
+        options.verify ? { workspace, gate: options.verify.gate } : undefined,
+      );
       const events: ChainEvent[] = [];
       driver.onEvent((event) => events.push(event));
       if (!workerStarted && options.inProcessWorker !== false) {

@@ -19,6 +19,7 @@ import {
   detectToolchain,
   readInvolvedFiles,
   runVerify,
+  withLocalImports,
   type VerifyOptions,
   type VerifyResult,
   type VerifyStepName,
@@ -164,7 +165,9 @@ export class VerifyTasks {
     const outcome = await runVerify(setup.workspace, {
       ...setup.options,
       signal,
-      ...(setup.onOutput ? { onOutput: (_step: VerifyStepName, chunk: string) => setup.onOutput?.(taskId, chunk) } : {}),
+      ...(setup.onOutput
+        ? { onOutput: (_step: VerifyStepName, chunk: string) => setup.onOutput?.(taskId, chunk) }
+        : {}),
     });
     return toVerdict(outcome, round, setup.workspace);
   }
@@ -204,8 +207,10 @@ async function toVerdict(outcome: VerifyResult, round: number, workspace: string
     return { ...notRun(round, outcome.reason ?? 'there was nothing to run'), steps };
   }
   const { failure } = outcome;
-  // package.json is in almost every failure's story (scripts, dependencies): the repair sees it.
-  const involved = await readInvolvedFiles(workspace, [...failure.files, 'package.json']);
+  // What the failing files import is usually the code at fault; package.json is in almost
+  // every failure's story (scripts, dependencies). The repair sees them all.
+  const named = await withLocalImports(workspace, failure.files);
+  const involved = await readInvolvedFiles(workspace, [...named, 'package.json']);
   return {
     outcome: 'failed',
     round,

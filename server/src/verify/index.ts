@@ -32,4 +32,4 @@ export {
   type TrimOptions,
 } from './outputExcerpt';
 export { buildVerifyEnv, isNeverPassed, withoutParentBins, type VerifyEnvOptions } from './cleanEnv';
-export { findInvolvedFiles, isSecretPath, pathCandidates, readInvolvedFiles } from './involvedFiles';
+export { findInvolvedFiles, isSecretPath, pathCandidates, readInvolvedFiles, withLocalImports } from './involvedFiles';

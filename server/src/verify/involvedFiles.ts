@@ -148,3 +148,36 @@ export async function readInvolvedFiles(
   }
   return files;
 }
+
+// Relative specifiers of require(), import … from, import() and export … from: the code a
+// failing test exercises is usually what it imports, and the output rarely names it.
+const LOCAL_IMPORT = /(?:require\s*\(\s*|import\s*\(\s*|\bfrom\s+)(['"])(\.{1,2}\/[^'"\n]{1,200})\1/g;
+const IMPORT_EXTENSIONS = ['', '.js', '.ts', '.tsx', '.jsx', '.mjs', '.cjs', '/index.js', '/index.ts'];
+/** Larger files are not scanned for imports. */
+const MAX_SCANNED_BYTES = 256 * 1024;
+
+/**
+ * `files` followed by the workspace files they import by relative path (one level: the
+ * modules a failing test loads), at most `max` in all, each contained in the workspace.
+ */
+export async function withLocalImports(workspaceRoot: string, files: readonly string[], max = 20): Promise<string[]> {
+  const realRoot = await fs.realpath(workspaceRoot);
+  const found = [...files];
+  for (const file of files) {
+    const absolute = path.join(realRoot, file);
+    const size = (await fs.stat(absolute).catch(() => undefined))?.size ?? Infinity;
+    if (size > MAX_SCANNED_BYTES) continue;
+    const content = await fs.readFile(absolute, 'utf8').catch(() => '');
+    for (const match of content.matchAll(LOCAL_IMPORT)) {
+      if (found.length >= max) return found;
+      const base = path.posix.join(path.posix.dirname(file), match[2]!);
+      for (const extension of IMPORT_EXTENSIONS) {
+        const relative = await containedFile(realRoot, workspaceRoot, base + extension);
+        if (relative === undefined) continue;
+        if (!found.includes(relative)) found.push(relative);
+        break;
+      }
+    }
+  }
+  return found;
+}

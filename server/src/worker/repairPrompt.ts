@@ -10,11 +10,7 @@ import { renderTemplate } from '../templates/render';
 import { verifyRepair } from '../templates/builtin/verify';
 import { TaskOutputError } from './taskRunner';
 
-export function repairInstructions(
-  spec: ChainSpec,
-  task: TaskSpec,
-  results: ReadonlyMap<string, TaskResult>,
-): string {
+export function repairInstructions(spec: ChainSpec, task: TaskSpec, results: ReadonlyMap<string, TaskResult>): string {
   const verifyId = task.dependsOn[0] ?? '';
   const verdict = results.get(verifyId)?.verdict;
   if (verdict?.outcome !== 'failed') {
