@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ApplyFilesRequest } from '../../server/src/protocol';
+import { ApplyFilesRequest, VerifyConsentRequest } from '../../server/src/protocol';
 import type { TakossApi } from './api';
 import { BackendClient } from './backend/backendClient';
 import { restartOnChanges } from './backend/restartTriggers';
@@ -11,6 +11,7 @@ import { BackendStatusItem } from './statusBar/backendStatusItem';
 import { ChainsStatusItem } from './statusBar/chainsStatusItem';
 import { registerViews } from './views/registerViews';
 import { TaskGraphPanels } from './webview/taskGraphPanels';
+import { verifyConsentHandler } from './workspace/verifyConsent';
 import { WorkspaceWriter } from './workspace/workspaceWriter';
 
 let backend: BackendClient | undefined;
@@ -40,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
     new BackendStatusItem(running),
     new ChainsStatusItem(chains),
     running.onRequest(ApplyFilesRequest, (params, token) => writer.apply(params, token)),
+    running.onRequest(VerifyConsentRequest, verifyConsentHandler(log)),
     ...registerCommands({
       backend: running,
       log,

@@ -26,8 +26,10 @@ import {
   TaskOutputNotification,
   TemplateSearchRequest,
   TemplatesListRequest,
+  VerifyConsentRequest,
   type ApplyFilesParams,
   type AppliedFileView,
+  type VerifyConsentParams,
 } from '../../server/src/protocol';
 import { TODO_REQUEST, todoAppFiles, todoAppScript } from '../fixtures/todoApp';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
@@ -45,6 +47,7 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
   const snapshots: { version: number; chain: ChainSnapshot }[] = [];
   const outputs: { taskId: string; text: string }[] = [];
   const applied: ApplyFilesParams[] = [];
+  const consents: VerifyConsentParams[] = [];
 
   before(async () => {
     fake = await startFakeAnthropic(todoAppScript(50));
@@ -85,6 +88,11 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
       }
       return { files };
     });
+    // The Todo app's install would need the network: decline, as a user (or an untrusted workspace) would.
+    connection.onRequest(VerifyConsentRequest, (params) => {
+      consents.push(params);
+      return { allowed: false, reason: 'the test declined to run the checks' };
+    });
     connection.listen();
     await connection.sendRequest('initialize', {
       processId: process.pid,
@@ -120,7 +128,17 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
 
   it('builds a chain: live snapshots, files through the extension, a user file left alone', async () => {
     const first = await connection.sendRequest(ChainStartRequest, { request: TODO_REQUEST, workspace });
-    assert.equal(first.tasks.length, 6);
+    // The plan's six tasks, then the verification ladder (takoss.verify ask, two repairs).
+    assert.deepEqual(
+      first.tasks.slice(6).map((task) => [task.id, task.kind]),
+      [
+        ['verify-1', 'verify'],
+        ['repair-1', 'repair'],
+        ['verify-2', 'verify'],
+        ['repair-2', 'repair'],
+        ['verify-3', 'verify'],
+      ],
+    );
     const deadline = Date.now() + 60_000;
     let last: ChainSnapshot | undefined;
     while (Date.now() < deadline) {
@@ -169,10 +187,22 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
     assert.equal(last.tasks.flatMap((task) => task.files).filter((file) => file.action === 'created').length, 8);
     assert.ok(outputs.some((output) => output.taskId === 'readme' && output.text.includes('README.md explains')));
 
+    // The backend asked the extension before running the project's commands, once, and ran none.
+    assert.deepEqual(
+      consents.map((each) => [each.chainId, each.taskId, each.workspace]),
+      [[first.chainId, 'verify-1', workspace]],
+    );
+    assert.ok(consents[0]!.commands.length > 0);
+    assert.equal(last.verification?.outcome, 'not_verified');
+    assert.match(last.verification?.summary ?? '', /the test declined to run the checks/);
+    assert.equal(last.tasks.find((task) => task.id === 'verify-1')?.verify?.outcome, 'not_run');
+    assert.equal(last.tasks.find((task) => task.id === 'repair-1')?.status, 'unneeded');
+
     const chains = await connection.sendRequest(ChainsListRequest);
     assert.equal(chains[0]?.chainId, first.chainId);
+    assert.equal(chains[0]?.verification, 'not_verified');
     const context = await connection.sendRequest(ChainContextRequest, { chainId: first.chainId });
-    assert.equal(context.results.length, 6);
+    assert.equal(context.results.length, 7, 'the six tasks and the verify');
     assert.ok(context.stats.ttlSeconds > 0);
     assert.ok(context.history.some((event) => event.type === 'result.stored'));
   });

@@ -88,13 +88,27 @@ describe('takoss templates (CLI)', function () {
   it('shows analytics per version', async () => {
     const result = await runCli(['templates', 'analytics', 'backend/express-route', '--json'], env);
     assert.equal(result.code, 0, result.stderr);
-    const analytics = JSON.parse(result.stdout) as { versions: { version: number; runs: number }[] };
+    const analytics = JSON.parse(result.stdout) as {
+      versions: { version: number; runs: number; verifiedChains: number; checkedChains: number }[];
+    };
     assert.deepEqual(
-      analytics.versions.map((version) => [version.version, version.runs]),
+      analytics.versions.map((version) => [
+        version.version,
+        version.runs,
+        version.verifiedChains,
+        version.checkedChains,
+      ]),
       [
-        [2, 0],
-        [1, 0],
+        [2, 0, 0, 0],
+        [1, 0, 0, 0],
       ],
+    );
+    const table = await runCli(['templates', 'analytics', 'backend/express-route'], env);
+    assert.equal(table.code, 0, table.stderr);
+    assert.match(
+      table.stdout,
+      /^ {2}v2 \(production\): 0 runs, — succeeded, verified —, p50/m,
+      'no verdict yet: a dash',
     );
   });
 });

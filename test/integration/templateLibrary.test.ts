@@ -175,6 +175,67 @@ describe('the template library on a real PostgreSQL', () => {
     assert.equal(first?.retries, 2);
   });
 
+  it('counts per version the distinct chains that used it and were verified, of those with a verdict', async () => {
+    const v1 = await createTemplate(db, { ...base, name: 'backend/route' });
+    const v2 = await createVersion(db, 'backend/route', { ...base, text: 'v2 {{task_title}}' });
+    const chains: [string, 'verified' | 'verify_failed' | 'not_verified' | null][] = [
+      ['c-verified', 'verified'],
+      ['c-failed', 'verify_failed'],
+      ['c-unproven', 'not_verified'],
+      ['c-running', null],
+    ];
+    for (const [id, verification] of chains) {
+      await db.pool.query(
+        `INSERT INTO "Chain" (id, request, workspace, model, concurrency, graph)
+         VALUES ($1, 'Build it', '/tmp/ws', 'claude-sonnet-5-5', 2, '{"tasks":[]}'::jsonb)`,
+        [id],
+      );
+      await db.pool.query(`UPDATE "Chain" SET verification = $2::"VerificationOutcome" WHERE id = $1`, [
+        id,
+        verification,
+      ]);
+    }
+    const uses: [string, string, string][] = [
+      // version id, chain, task: the planner's '_plan' and a task in the verified chain make two uses of one chain;
+      // 'c-gone' has no Chain row (an execution outlives its chain).
+      [v1.id, 'c-verified', '_plan'],
+      [v1.id, 'c-verified', 'api'],
+      [v1.id, 'c-failed', 'api'],
+      [v1.id, 'c-unproven', 'api'],
+      [v1.id, 'c-running', 'api'],
+      [v1.id, 'c-gone', 'api'],
+      [v2.id, 'c-failed', 'ui'],
+    ];
+    for (const [templateVersionId, chainId, taskId] of uses) {
+      await recordTemplateUsage(db, {
+        templateVersionId,
+        chainId,
+        taskId,
+        model: 'claude-sonnet-5-5',
+        status: 'succeeded',
+        attempts: 1,
+        executionTimeMs: 100,
+        usage: ZERO_USAGE,
+      });
+    }
+    const [second, first] = (await getTemplateAnalytics(db, 'backend/route')).versions;
+    assert.equal(first?.version, 1);
+    assert.equal(first?.runs, 6, 'joining the chains adds no rows');
+    assert.equal(first?.verifiedChains, 1);
+    assert.equal(first?.checkedChains, 2);
+    assert.equal(second?.version, 2);
+    assert.equal(second?.verifiedChains, 0);
+    assert.equal(second?.checkedChains, 1);
+  });
+
+  it('counts no chains for a version nobody used', async () => {
+    await createTemplate(db, { ...base, name: 'backend/route' });
+    const [only] = (await getTemplateAnalytics(db, 'backend/route')).versions;
+    assert.equal(only?.runs, 0);
+    assert.equal(only?.verifiedChains, 0);
+    assert.equal(only?.checkedChains, 0);
+  });
+
   describe('search', () => {
     beforeEach(async () => {
       await createTemplate(db, { ...base, name: 'backend/express-route', tags: ['express', 'rest'] });

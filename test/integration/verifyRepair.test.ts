@@ -6,7 +6,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
+import { cancelChain, createChain } from '../../server/src/orchestrator/orchestrator';
 import type { VerifyGate } from '../../server/src/orchestrator/verifyTasks';
+import { addTaskJobs } from '../../server/src/queue/taskQueue';
+import { waitUntil } from '../helpers/eventually';
 import { startHarness, TEST_API_KEY, type Harness } from '../helpers/engineHarness';
 import {
   BROKEN_SUM,
@@ -186,5 +190,97 @@ describe('verify and repair', function () {
     );
     assert.equal(run.result.verification?.outcome, 'not_verified');
     assert.ok(!existsSync(path.join(harness.workspace, ENV_RECORD)));
+  });
+});
+
+describe('verify tasks when the build is stopped or cancelled', function () {
+  this.timeout(60_000);
+  let harness: Harness | undefined;
+
+  afterEach(async () => {
+    await harness?.close();
+    harness = undefined;
+  });
+
+  /** A gate that holds its answer until the run is aborted (the consent prompt still open). */
+  function heldGate() {
+    let asked!: () => void;
+    const wasAsked = new Promise<void>((resolve) => (asked = resolve));
+    const gate: VerifyGate = {
+      consent: (_request, signal) => {
+        asked();
+        return new Promise((resolve) =>
+          signal.addEventListener('abort', () => resolve({ allowed: false, reason: 'aborted' }), { once: true }),
+        );
+      },
+    };
+    return { gate, wasAsked };
+  }
+
+  async function startChain(gate: VerifyGate) {
+    harness = await startHarness(sumProjectScript(CORRECT_SUM));
+    const { engine, workspace } = harness;
+    const created = await createChain(engine, {
+      request: SUM_REQUEST,
+      workspace,
+      model: harness.config.model,
+      concurrency: 2,
+      maxTasks: 10,
+      verify: { maxRepairs: 1 },
+    });
+    await engine.startWorker(2);
+    const driver = engine.driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository), {
+      workspace,
+      gate,
+    });
+    return { engine, workspace, chainId: created.chainId, driver, running: driver.run() };
+  }
+
+  it('hands a verify the stopped build was running to the next driver, which runs it', async () => {
+    const held = heldGate();
+    const first = await startChain(held.gate);
+    await held.wasAsked;
+    first.driver.stop();
+    const stopped = await first.running;
+    assert.equal(stopped.finished, false);
+    assert.equal((await first.engine.state.states(first.chainId))['verify-1'], 'queued');
+
+    const next = first.engine.driver(
+      first.chainId,
+      workspaceApplier(first.workspace, first.chainId, first.engine.repository),
+      { workspace: first.workspace, gate: ALLOW },
+    );
+    const result = await next.run();
+    assert.equal(result.verification?.outcome, 'verified');
+    assert.ok(existsSync(path.join(first.workspace, ENV_RECORD)), 'the checks ran once resumed');
+  });
+
+  it('cancels a verify waiting for consent when the chain is cancelled', async () => {
+    const held = heldGate();
+    const build = await startChain(held.gate);
+    await held.wasAsked;
+    await cancelChain(build.engine, build.chainId);
+    const result = await build.running;
+    assert.equal(result.status, 'cancelled');
+    const states = await build.engine.state.states(build.chainId);
+    assert.equal(states['verify-1'], 'cancelled');
+    assert.equal(result.verification?.outcome, 'not_verified');
+    assert.ok(!existsSync(path.join(build.workspace, ENV_RECORD)));
+  });
+
+  it('leaves a queued job for a verify task to the driver (a retry enqueues one)', async () => {
+    const held = heldGate();
+    const build = await startChain(held.gate);
+    await held.wasAsked;
+    build.driver.stop();
+    await build.running;
+    // As a retry would: a job for the verify task, picked up by this process's worker.
+    const [jobId] = await addTaskJobs(build.engine.queue, build.chainId, [{ taskId: 'verify-1', generation: 9 }]);
+    await waitUntil(
+      'the worker to finish the verify job',
+      async () => (await (await build.engine.queue.getJob(jobId!))?.getState()) === 'completed',
+    );
+    assert.equal((await build.engine.state.states(build.chainId))['verify-1'], 'queued', 'the worker left it alone');
+    assert.ok(!existsSync(path.join(build.workspace, ENV_RECORD)));
   });
 });

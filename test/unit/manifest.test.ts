@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandIds } from '../../extension/src/commands/commandIds';
-import { DEFAULT_CONFIG, SETTING_KEYS, resolveConfig } from '../../server/src/config';
+import { z } from 'zod';
+import { DEFAULT_CONFIG, SETTING_KEYS, resolveConfig, settingSchemas } from '../../server/src/config';
 import { REPO_ROOT } from '../helpers/paths';
 import { activateWithShim } from '../helpers/vscodeShim';
 
@@ -27,7 +28,15 @@ interface Manifest {
     configuration: {
       properties: Record<
         string,
-        { default: unknown; minimum?: number; maximum?: number; markdownDescription?: string; description?: string }
+        {
+          default: unknown;
+          minimum?: number;
+          maximum?: number;
+          enum?: unknown[];
+          enumDescriptions?: string[];
+          markdownDescription?: string;
+          description?: string;
+        }
       >;
     };
   };
@@ -100,6 +109,37 @@ describe('the extension manifest (package.json)', () => {
         );
       }
     }
+  });
+
+  it('offers exactly the values of each enum setting, each one described', () => {
+    const properties = manifest.contributes.configuration.properties;
+    for (const key of SETTING_KEYS) {
+      const schema: z.ZodType = settingSchemas[key];
+      const property = properties[`takoss.${key}`]!;
+      if (!(schema instanceof z.ZodEnum)) {
+        assert.equal(property.enum, undefined, `${key} is not an enum in the backend`);
+        continue;
+      }
+      assert.deepEqual(property.enum, schema.options, `${key} offers the backend's values, in order`);
+      assert.equal(property.enumDescriptions?.length, schema.options.length, `${key} describes every value`);
+      assert.ok(
+        (property.enumDescriptions ?? []).every((text) => text.length > 20),
+        `${key} values are described`,
+      );
+      assert.throws(() => resolveConfig({ explicit: { [key]: 'sometimes' } }), `${key} refuses other values`);
+    }
+  });
+
+  it("says that verify runs the generated project's own code, and that repairs cost money", () => {
+    const properties = manifest.contributes.configuration.properties;
+    const verify = properties['takoss.verify']!;
+    const maxRepairs = properties['takoss.maxRepairs']!;
+    for (const text of [verify.markdownDescription ?? '', ...(verify.enumDescriptions ?? []).slice(0, 2)]) {
+      assert.match(text, /project's own/);
+      assert.match(text, /install, build and test/);
+    }
+    assert.match(maxRepairs.markdownDescription ?? '', /Claude call that costs money/);
+    assert.match(maxRepairs.markdownDescription ?? '', /budget/);
   });
 
   it('supports untrusted workspaces only in part, ignoring their values of every Takoss setting', () => {

@@ -262,6 +262,8 @@ const versionStats = (version: number, extra: Partial<VersionAnalyticsView> = {}
   meanCompletionTokens: null,
   meanCostUsd: null,
   retries: 0,
+  verifiedChains: 0,
+  checkedChains: 0,
   ...extra,
 });
 
@@ -280,6 +282,8 @@ describe('templateAnalyticsReport', () => {
         meanCompletionTokens: 800.2,
         meanCostUsd: 0.012345,
         retries: 4,
+        verifiedChains: 3,
+        checkedChains: 4,
       }),
       versionStats(3),
       versionStats(2, {
@@ -292,6 +296,8 @@ describe('templateAnalyticsReport', () => {
         meanCompletionTokens: 500,
         meanCostUsd: 0.5,
         retries: 0,
+        verifiedChains: 2,
+        checkedChains: 3,
       }),
     ],
   };
@@ -323,13 +329,16 @@ describe('templateAnalyticsReport', () => {
 
   it('rounds percentages, latencies and tokens, and gives cost to four decimals', () => {
     const [, v2, v1] = rows(templateAnalyticsReport(analytics));
-    assert.equal(v1, '| v1 (stable) | 30 | 90% | 1234 ms | 5679 ms | 1501 | 800 | $0.0123 | 4 |');
-    assert.equal(v2, '| v2 (production, staging) | 12 | 100% | 900 ms | 1000 ms | 1000 | 500 | $0.5000 | 0 |');
+    assert.equal(v1, '| v1 (stable) | 30 | 90% | 3/4 (75%) | 1234 ms | 5679 ms | 1501 | 800 | $0.0123 | 4 |');
+    assert.equal(
+      v2,
+      '| v2 (production, staging) | 12 | 100% | 2/3 (67%) | 900 ms | 1000 ms | 1000 | 500 | $0.5000 | 0 |',
+    );
   });
 
   it('shows a dash for every unknown number', () => {
     const [v3] = rows(templateAnalyticsReport(analytics));
-    assert.equal(v3, '| v3 | 0 | — | — | — | — | — | — | 0 |');
+    assert.equal(v3, '| v3 | 0 | — | — | — | — | — | — | — | 0 |');
   });
 
   it('shows a zero success rate as 0%, not a dash', () => {
@@ -337,7 +346,21 @@ describe('templateAnalyticsReport', () => {
       ...analytics,
       versions: [versionStats(1, { runs: 2, successRate: 0, meanCostUsd: 0 })],
     });
-    assert.match(report, /^\| v1 \| 2 \| 0% \| — \| — \| — \| — \| \$0\.0000 \| 0 \|$/m);
+    assert.match(report, /^\| v1 \| 2 \| 0% \| — \| — \| — \| — \| — \| \$0\.0000 \| 0 \|$/m);
+  });
+
+  it('shows verified chains as a dash when no verification reached a verdict, and none verified as 0%', () => {
+    const verifiedCell = (extra: Partial<VersionAnalyticsView>) =>
+      rows(templateAnalyticsReport({ ...analytics, versions: [versionStats(1, { runs: 5, ...extra })] }))[0]?.split(
+        ' | ',
+      )[3];
+    assert.equal(verifiedCell({ verifiedChains: 0, checkedChains: 0 }), '—', 'used, but never checked');
+    assert.equal(verifiedCell({ verifiedChains: 0, checkedChains: 2 }), '0/2 (0%)');
+    assert.equal(verifiedCell({ verifiedChains: 5, checkedChains: 5 }), '5/5 (100%)');
+  });
+
+  it('says what the verified chains count', () => {
+    assert.match(templateAnalyticsReport(analytics), /^Verified chains: .*reached a verdict\.$/m);
   });
 
   it('notes that no runs are recorded only when no version has run', () => {

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import type { ChainSnapshot } from '../../server/src/chainSnapshot';
+import { CHAIN_STATUSES, TASK_STATUSES, type ChainSnapshot } from '../../server/src/chainSnapshot';
 import type { ChainSummaryView, TemplateSummaryView, TemplateVersionView } from '../../server/src/protocol';
 import { chainView, fileViews, taskView } from '../../extension/src/views/chainTreeModel';
 import { categoryViews, templateViews, versionViews } from '../../extension/src/views/templateTreeModel';
 import {
   chainIcon,
+  countsAsDone,
+  describeTaskStatus,
   formatAge,
   formatCost,
   formatTokens,
@@ -26,6 +28,7 @@ const summary = (extra: Partial<ChainSummaryView> = {}): ChainSummaryView => ({
   request: 'Build a todo app',
   workspace: '/work/todo',
   status: 'succeeded',
+  verification: null,
   usage: usage(1.25),
   createdAt: minutesAgo(5),
   finishedAt: null,
@@ -82,6 +85,57 @@ describe('chain tree model', () => {
       const over = chainView(summary({ status: 'budget_exceeded' }), undefined, NOW);
       assert.match(over.description, /^budget exceeded · /);
       assert.equal(over.contextValue, 'chain.finished');
+    });
+
+    it('shows the verification from the list beside the status, and in the tooltip', () => {
+      const verified = chainView(summary({ verification: 'verified' }), undefined, NOW);
+      assert.equal(verified.description, 'succeeded · verified · $1.25 · 5 min ago');
+      assert.match(verified.tooltip, /\nVerification: verified\n/);
+      assert.deepEqual(verified.icon, chainIcon('succeeded'));
+      const notVerified = chainView(summary({ verification: 'not_verified' }), undefined, NOW);
+      assert.equal(notVerified.description, 'succeeded · not verified · $1.25 · 5 min ago');
+      const none = chainView(summary({ verification: null }), undefined, NOW);
+      assert.doesNotMatch(none.tooltip, /Verification/);
+    });
+
+    it('does not show a chain whose app failed its checks as all green', () => {
+      const view = chainView(summary({ verification: 'verify_failed' }), undefined, NOW);
+      assert.equal(view.description, 'succeeded · verify failed · $1.25 · 5 min ago');
+      assert.deepEqual(view.icon, { id: 'warning', color: 'charts.orange' });
+      const failed = chainView(summary({ status: 'failed', verification: 'verify_failed' }), undefined, NOW);
+      assert.deepEqual(failed.icon, chainIcon('failed'));
+    });
+
+    it('prefers the live verification, with its step, summary and repairs, in the tooltip', () => {
+      const live = snapshot({
+        status: 'succeeded',
+        verification: { outcome: 'verify_failed', step: 'test', summary: '2 of 9 tests failed', repairs: 2 },
+      });
+      const view = chainView(summary({ verification: null }), live, NOW);
+      assert.match(view.description, /^succeeded · verify failed · /);
+      assert.match(view.tooltip, /\nVerification: verify failed at test — 2 of 9 tests failed \(2 repairs\)\n/);
+      const repairedOnce = snapshot({
+        status: 'succeeded',
+        verification: { outcome: 'verified', summary: 'install, build and test passed', repairs: 1 },
+      });
+      assert.match(
+        chainView(summary(), repairedOnce, NOW).tooltip,
+        /Verification: verified — install, build and test passed \(1 repair\)/,
+      );
+    });
+
+    it('counts rungs an earlier verify made unnecessary as done in the progress', () => {
+      const live = snapshot({
+        status: 'running',
+        tasks: [
+          task('a', { status: 'succeeded' }),
+          task('verify-1', { kind: 'verify', status: 'succeeded' }),
+          task('repair-1', { kind: 'repair', status: 'unneeded' }),
+          task('verify-2', { kind: 'verify', status: 'unneeded' }),
+          task('b', { status: 'running' }),
+        ],
+      });
+      assert.match(chainView(summary({ status: 'running' }), live, NOW).description, /^running · 4\/5 · /);
     });
 
     it('shortens a long request in the label and keeps it whole in the tooltip', () => {
@@ -158,6 +212,111 @@ describe('chain tree model', () => {
     });
   });
 
+  describe('taskView of verify and repair rungs', () => {
+    const steps = [
+      { name: 'install', command: 'npm ci', exitCode: 0, timedOut: false, durationMs: 12_340 },
+      { name: 'build', command: 'npm run build', exitCode: 0, timedOut: false, durationMs: 3_000 },
+      { name: 'test', command: 'npm test', exitCode: 1, timedOut: false, durationMs: 4_160 },
+    ];
+    const failedChecks = task('verify-1', {
+      kind: 'verify',
+      status: 'succeeded',
+      attempts: 1,
+      verify: { outcome: 'failed', step: 'test', summary: 'npm test exited with 1: 2 of 9 tests failed', steps },
+    });
+    const chain = snapshot({
+      tasks: [
+        task('api'),
+        failedChecks,
+        task('repair-1', { kind: 'repair', dependsOn: ['verify-1'] }),
+        task('verify-2', { kind: 'verify', dependsOn: ['repair-1'] }),
+      ],
+    });
+
+    it('shows what a verify found instead of "succeeded", with a matching icon', () => {
+      const view = taskView(chain, failedChecks);
+      assert.equal(view.description, 'checks failed at test');
+      assert.deepEqual(view.icon, { id: 'error', color: 'testing.iconFailed' });
+      const passed = taskView(
+        chain,
+        task('verify-2', {
+          kind: 'verify',
+          status: 'succeeded',
+          verify: { outcome: 'passed', summary: 'install, build and test passed', steps },
+        }),
+      );
+      assert.equal(passed.description, 'checks passed');
+      assert.deepEqual(passed.icon, taskIcon('succeeded'));
+      const notRun = taskView(
+        chain,
+        task('verify-1', {
+          kind: 'verify',
+          status: 'succeeded',
+          verify: { outcome: 'not_run', step: 'package.json', summary: 'no package.json', steps: [] },
+        }),
+      );
+      assert.equal(notRun.description, 'checks not run');
+      assert.equal(notRun.icon.id, 'circle-slash');
+    });
+
+    it('lists every check with its command, result and time in the tooltip', () => {
+      const tooltip = taskView(chain, { ...failedChecks, summary: failedChecks.verify?.summary }).tooltip;
+      assert.equal(tooltip.split('2 of 9 tests failed').length, 2, 'the verdict is said once');
+      assert.ok(
+        tooltip.endsWith(
+          [
+            'npm test exited with 1: 2 of 9 tests failed',
+            'install: npm ci — ok, 12.3 s',
+            'build: npm run build — ok, 3.0 s',
+            'test: npm test — exit 1, 4.2 s',
+          ].join('\n'),
+        ),
+        tooltip,
+      );
+      const timedOut = task('verify-1', {
+        kind: 'verify',
+        status: 'succeeded',
+        verify: {
+          outcome: 'failed',
+          step: 'test',
+          summary: 'npm test timed out',
+          steps: [{ name: 'test', command: 'npm test', exitCode: null, timedOut: true, durationMs: 300_000 }],
+        },
+      });
+      assert.match(taskView(chain, timedOut).tooltip, /test: npm test — timed out, 300\.0 s/);
+    });
+
+    it('keeps the status of a verify that has not finished, or that failed to run', () => {
+      assert.equal(taskView(chain, task('verify-2', { kind: 'verify', status: 'running' })).description, 'running');
+      const broken = taskView(chain, task('verify-2', { kind: 'verify', status: 'failed', error: 'spawn failed' }));
+      assert.equal(broken.description, 'failed');
+      assert.equal(broken.contextValue, 'task.retryable');
+      assert.deepEqual(broken.icon, taskIcon('failed'));
+    });
+
+    it('says which verify a repair fixes, and shows its cost like any Claude task', () => {
+      const repair = task('repair-1', {
+        kind: 'repair',
+        status: 'succeeded',
+        dependsOn: ['verify-1'],
+        usage: usage(0.03, 2000, 500),
+        files: [{ path: 'src/app.test.ts', action: 'updated' }],
+      });
+      const view = taskView(chain, repair);
+      assert.equal(view.description, 'succeeded · 2.5k tokens · $0.03');
+      assert.match(view.tooltip, /Repairs what verify-1 found\./);
+      assert.equal(view.contextValue, 'task.written');
+    });
+
+    it('shows rungs that were not needed as such, muted and not retryable', () => {
+      const view = taskView(chain, task('verify-2', { kind: 'verify', status: 'unneeded' }));
+      assert.equal(view.description, 'not needed');
+      assert.deepEqual(view.icon, taskIcon('unneeded'));
+      assert.equal(view.contextValue, 'task');
+      assert.match(view.tooltip, /Not needed: an earlier verify passed\./);
+    });
+  });
+
   describe('fileViews', () => {
     const chain = snapshot({ chainId: 'chain-9', workspace: '/work/other' });
     const files = task('api', {
@@ -221,6 +380,9 @@ describe('status icons and formatting', () => {
     assert.deepEqual(taskIcon('succeeded'), { id: 'pass', color: 'testing.iconPassed' });
     assert.deepEqual(taskIcon('failed'), { id: 'error', color: 'testing.iconFailed' });
     assert.deepEqual(chainIcon('partial'), { id: 'warning', color: 'charts.orange' });
+    assert.deepEqual(taskIcon('unneeded'), { id: 'dash', color: 'descriptionForeground' });
+    for (const status of TASK_STATUSES) assert.notEqual(taskIcon(status).id, 'question', status);
+    for (const status of CHAIN_STATUSES) assert.notEqual(chainIcon(status).id, 'question', status);
     assert.deepEqual(taskIcon('exploded'), { id: 'question' });
     assert.deepEqual(chainIcon(''), { id: 'question' });
     // Lookups must not reach Object.prototype.
@@ -233,6 +395,15 @@ describe('status icons and formatting', () => {
       ['queued', 'running', 'cancelling', 'succeeded', 'failed', 'partial', 'cancelled', 'budget_exceeded'].map(isLive),
       [true, true, true, false, false, false, false, false],
     );
+  });
+
+  it('counts succeeded and not-needed tasks as done, and words unneeded for people', () => {
+    assert.deepEqual(
+      TASK_STATUSES.filter((status) => countsAsDone(status)),
+      ['succeeded', 'unneeded'],
+    );
+    assert.equal(describeTaskStatus('unneeded'), 'not needed');
+    assert.equal(describeTaskStatus('skipped'), 'skipped');
   });
 
   it('formats costs with four decimals below a cent and two from a cent', () => {

@@ -1,12 +1,14 @@
 import { formatCost, formatTokens } from './format';
 import type { ChainSnapshot } from './protocol';
-import { CHAIN_STATUS_APPEARANCE, statusColorStyle } from './status';
+import { CHAIN_STATUS_APPEARANCE, isSettledOk, statusColorStyle } from './status';
+import { VerificationBadge } from './VerificationBadge';
 
-/** The request, the chain's state and what it has cost so far. */
+/** The request, the chain's state, whether its app was verified, and what it has cost so far. */
 export function ChainHeader({ chain }: { readonly chain: ChainSnapshot }) {
   const appearance = CHAIN_STATUS_APPEARANCE[chain.status];
   const { usage } = chain;
-  const done = chain.tasks.filter((task) => task.status === 'succeeded').length;
+  // Rungs of the verify ladder that were not needed are done too: the chain will not run them.
+  const done = chain.tasks.filter((task) => isSettledOk(task.status)).length;
   return (
     <header className="chain-header">
       <h1 className="chain-request" title={chain.request}>
@@ -17,6 +19,7 @@ export function ChainHeader({ chain }: { readonly chain: ChainSnapshot }) {
           <span className="status-dot" aria-hidden="true" />
           {appearance.label}
         </span>
+        {chain.verification && <VerificationBadge verification={chain.verification} />}
         <span data-testid="chain-progress">
           {done}/{chain.tasks.length} tasks
         </span>

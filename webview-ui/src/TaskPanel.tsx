@@ -4,8 +4,10 @@ import { ContextSection } from './panel/ContextSection';
 import { FilesSection } from './panel/FilesSection';
 import { OutputSection } from './panel/OutputSection';
 import { UsageSection } from './panel/UsageSection';
+import { VerifySection } from './panel/VerifySection';
 import { WebviewMessage, type ChainSnapshot, type TaskSnapshot } from './protocol';
 import { isChainActive, isRetryable, statusColorStyle, TASK_STATUS_APPEARANCE } from './status';
+import { KIND_LABEL } from './verification';
 import type { Messenger } from './vscodeApi';
 
 export interface TaskPanelProps {
@@ -23,6 +25,8 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
   const running = task.status === 'running';
   // Measured to now while running: the panel re-renders with every snapshot and output chunk.
   const duration = elapsedMs(task.startedAt, task.finishedAt ?? (running ? new Date().toISOString() : undefined));
+  // A verify calls no model and gets no context: those sections would only say "nothing yet".
+  const isVerify = task.kind === 'verify';
 
   const onKeyDown = (event: KeyboardEvent<HTMLElement>) => {
     if (event.key === 'Escape') onClose();
@@ -44,8 +48,20 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
         </dd>
         <dt>Category</dt>
         <dd>{task.category}</dd>
+        {task.kind && (
+          <>
+            <dt>Kind</dt>
+            <dd data-testid="task-panel-kind">{KIND_LABEL[task.kind]}</dd>
+          </>
+        )}
         <dt>Status</dt>
-        <dd className="status-text" style={statusColorStyle(appearance)} data-testid="task-panel-status">
+        <dd
+          className="status-text"
+          style={statusColorStyle(appearance)}
+          data-testid="task-panel-status"
+          data-status={task.status}
+          title={appearance.description}
+        >
           <span className="status-dot" aria-hidden="true" />
           {appearance.label}
         </dd>
@@ -60,6 +76,7 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
         <dt>Duration</dt>
         <dd>{duration === undefined ? '—' : formatDuration(duration)}</dd>
       </dl>
+      {appearance.description && <p className="muted">{appearance.description}</p>}
 
       <div className="panel-actions">
         {isRetryable(task.status) && (
@@ -113,11 +130,13 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
         </section>
       )}
 
+      {isVerify && <VerifySection task={task} />}
+
       {(running || output !== undefined) && <OutputSection text={output} running={running} />}
 
       <FilesSection chain={chain} task={task} messenger={messenger} />
-      <UsageSection task={task} />
-      <ContextSection task={task} />
+      {(!isVerify || task.usage) && <UsageSection task={task} />}
+      {(!isVerify || task.context) && <ContextSection task={task} />}
     </aside>
   );
 }

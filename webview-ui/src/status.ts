@@ -12,6 +12,8 @@ export interface StatusAppearance {
   readonly label: string;
   /** A CSS colour expression built only from VS Code theme variables (fallbacks for outside VS Code). */
   readonly color: string;
+  /** What the status means, where the label alone could be misread (legend and panel tooltips). */
+  readonly description?: string;
 }
 
 export const TASK_STATUS_APPEARANCE: Readonly<Record<TaskStatus, StatusAppearance>> = {
@@ -23,6 +25,12 @@ export const TASK_STATUS_APPEARANCE: Readonly<Record<TaskStatus, StatusAppearanc
   failed: { label: 'Failed', color: 'var(--vscode-testing-iconFailed, var(--vscode-charts-red, #f14c4c))' },
   skipped: { label: 'Skipped', color: 'var(--vscode-charts-orange, #d18616)' },
   cancelled: { label: 'Cancelled', color: 'var(--vscode-descriptionForeground, #9d9d9d)' },
+  // Muted, and dashed in styles.css: a rung of the verify ladder an earlier passing verify made moot.
+  unneeded: {
+    label: 'Not needed',
+    color: 'var(--vscode-disabledForeground, #8b8b8b)',
+    description: 'Not needed: an earlier verify passed, so this step did not run. Not a failure.',
+  },
 };
 
 export const CHAIN_STATUS_APPEARANCE: Readonly<Record<ChainStatus, StatusAppearance>> = {
@@ -38,6 +46,11 @@ export const CHAIN_STATUS_APPEARANCE: Readonly<Record<ChainStatus, StatusAppeara
 
 /** In legend order. */
 export const TASK_STATUS_LIST: readonly TaskStatus[] = TASK_STATUSES;
+
+/** Tasks that ended well: they did their work, or it was not needed. */
+export function isSettledOk(status: TaskStatus): boolean {
+  return status === 'succeeded' || status === 'unneeded';
+}
 
 /** Tasks the user may run again. */
 export function isRetryable(status: TaskStatus): boolean {

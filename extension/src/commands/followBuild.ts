@@ -1,11 +1,12 @@
 /**
  * Build App after the chain started: task progress in the notification until the chain
- * ends (or the backend goes away), then a summary of what was written.
+ * ends (or the backend goes away), then a summary of what was written and verified.
  */
 import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
-import { ChainCancelRequest, KEY_REJECTED_ERROR } from '../../../server/src/protocol';
-import { formatCost, isLive } from '../views/statusIcons';
+import { ChainCancelRequest } from '../../../server/src/protocol';
+import { isLive } from '../views/statusIcons';
+import { describeProgress, summarizeChain } from './buildSummary';
 import type { CommandContext } from './commandContext';
 import { CommandIds } from './commandIds';
 import { reportFailure } from './commandTargets';
@@ -38,13 +39,12 @@ export function followBuild(
     };
     const report = (chain: ChainSnapshot) => {
       latest = chain;
-      const succeeded = chain.tasks.filter((task) => task.status === 'succeeded').length;
-      const running = chain.tasks.filter((task) => task.status === 'running' || task.status === 'generated').length;
+      const now = describeProgress(chain);
       progress.report({
-        message: `${succeeded}/${chain.tasks.length} tasks done, ${running} running · ${formatCost(chain.usage.costUsd)}`,
-        increment: ((succeeded - done) / Math.max(1, chain.tasks.length)) * 100,
+        message: now.message,
+        increment: ((now.done - done) / Math.max(1, chain.tasks.length)) * 100,
       });
-      done = succeeded;
+      done = now.done;
       if (!isLive(chain.status)) finish(false);
     };
     subscriptions.push(
@@ -78,24 +78,12 @@ export async function summarizeBuild({ graphs }: CommandContext, { chain, interr
     if (choice === SHOW_GRAPH) await graphs.show(chain.chainId);
     return;
   }
-  const written = chain.tasks.flatMap((task) =>
-    task.files.filter((file) => file.action === 'created' || file.action === 'updated').map((file) => file.path),
-  );
-  const failed = chain.tasks.filter((task) => task.status === 'failed').length;
-  const headline =
-    chain.status === 'succeeded'
-      ? `Takoss built "${chain.request}"`
-      : `Takoss stopped "${chain.request}" (${chain.status.replace('_', ' ')}${failed ? `, ${failed} failed` : ''})`;
-  // A rejected key fails every task the same way: say so, and offer the fix.
-  const keyRejected = chain.tasks.some((task) => task.error?.includes(KEY_REJECTED_ERROR));
-  const message =
-    `${headline}: ${written.length} files written, ${formatCost(chain.usage.costUsd)}.` +
-    (keyRejected ? ' The Anthropic API rejected the API key: set a valid one, then retry the failed tasks.' : '');
-  const show = chain.status === 'succeeded' ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
+  const summary = summarizeChain(chain);
+  const show = summary.warning ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const choice = await show(
-    message,
-    ...(keyRejected ? [SET_KEY] : []),
-    ...(written.length > 0 ? [OPEN_FILES] : []),
+    summary.message,
+    ...(summary.keyRejected ? [SET_KEY] : []),
+    ...(summary.filesWritten > 0 ? [OPEN_FILES] : []),
     SHOW_GRAPH,
   );
   if (choice === SET_KEY) await vscode.commands.executeCommand(CommandIds.setApiKey);

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
+import type { VerifyMode } from '../../../server/src/config';
 import { SETTING_KEYS, type SettingKey } from '../../../server/src/protocol';
+import { parseVerifyMode } from '../workspace/verifyPolicy';
 
 /**
  * The `takoss.*` settings the user set explicitly. Unset ones are left out, so the backend
@@ -9,18 +11,33 @@ import { SETTING_KEYS, type SettingKey } from '../../../server/src/protocol';
  */
 export function readExplicitSettings(): Partial<Record<SettingKey, unknown>> {
   const configuration = vscode.workspace.getConfiguration('takoss');
-  const trusted = vscode.workspace.isTrusted;
   const settings: Partial<Record<SettingKey, unknown>> = {};
   for (const key of SETTING_KEYS) {
-    const inspected = configuration.inspect(key);
-    const value = trusted
-      ? (inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue)
-      : inspected?.globalValue;
+    const value = explicitValue(configuration, key);
     if (value !== undefined) settings[key] = value;
   }
   return settings;
 }
 
-export function affectsBackendSettings(event: vscode.ConfigurationChangeEvent): boolean {
-  return SETTING_KEYS.some((key) => event.affectsConfiguration(`takoss.${key}`));
+/**
+ * `takoss.verify` as it is now, read the way the backend gets it: an untrusted workspace's
+ * own value is ignored (it must not turn on `always`), and unset means the default, `ask`.
+ */
+export function readVerifyMode(): VerifyMode {
+  return parseVerifyMode(explicitValue(vscode.workspace.getConfiguration('takoss'), 'verify'));
+}
+
+/** Whether the change touches a setting the backend reads, other than those in `except`. */
+export function affectsBackendSettings(
+  event: vscode.ConfigurationChangeEvent,
+  except: readonly SettingKey[] = [],
+): boolean {
+  return SETTING_KEYS.some((key) => !except.includes(key) && event.affectsConfiguration(`takoss.${key}`));
+}
+
+function explicitValue(configuration: vscode.WorkspaceConfiguration, key: SettingKey): unknown {
+  const inspected = configuration.inspect(key);
+  return vscode.workspace.isTrusted
+    ? (inspected?.workspaceFolderValue ?? inspected?.workspaceValue ?? inspected?.globalValue)
+    : inspected?.globalValue;
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandIds } from '../commands/commandIds';
 import type { ChainStore } from '../state/chainStore';
-import { formatCost } from '../views/statusIcons';
+import { countsAsDone, formatCost } from '../views/statusIcons';
 
 /** Running chains and what they have spent; shown only while a chain runs. Click: the graph. */
 export class ChainsStatusItem implements vscode.Disposable {
@@ -21,7 +21,7 @@ export class ChainsStatusItem implements vscode.Disposable {
       return;
     }
     const spent = live.reduce((sum, chain) => sum + chain.usage.costUsd, 0);
-    const done = live.reduce((sum, chain) => sum + chain.tasks.filter((task) => task.status === 'succeeded').length, 0);
+    const done = live.reduce((sum, chain) => sum + chain.tasks.filter((task) => countsAsDone(task.status)).length, 0);
     const total = live.reduce((sum, chain) => sum + chain.tasks.length, 0);
     this.item.text = `$(sync~spin) ${live.length} chain${live.length === 1 ? '' : 's'} · ${done}/${total} · ${formatCost(spent)}`;
     this.item.tooltip = live

@@ -20,6 +20,8 @@ const TASK_ICONS: Readonly<Record<TaskStatusView, IconView>> = {
   failed: { id: 'error', color: 'testing.iconFailed' },
   skipped: { id: 'debug-step-over', color: 'disabledForeground' },
   cancelled: { id: 'circle-slash', color: 'disabledForeground' },
+  // Muted, and not the cancelled icon: a rung an earlier passing verify made unnecessary is no problem.
+  unneeded: { id: 'dash', color: 'descriptionForeground' },
 };
 
 const CHAIN_ICONS: Readonly<Record<ChainStatusView, IconView>> = {
@@ -40,6 +42,16 @@ export function taskIcon(status: string): IconView {
 
 export function chainIcon(status: string): IconView {
   return Object.hasOwn(CHAIN_ICONS, status) ? CHAIN_ICONS[status as ChainStatusView] : { id: 'question' };
+}
+
+/** A task that needs nothing more for the chain to finish well: progress counts it as done. */
+export function countsAsDone(status: string): boolean {
+  return status === 'succeeded' || status === 'unneeded';
+}
+
+/** A task status in words for the tree ("unneeded" alone reads like a fault). */
+export function describeTaskStatus(status: string): string {
+  return status === 'unneeded' ? 'not needed' : status;
 }
 
 export function isLive(status: string): boolean {

@@ -54,7 +54,8 @@ Plan like a senior engineer:
   behaviour, and what the task takes from its dependencies. Another engineer must be able to
   do the task from the description alone.
 - Include tests for the code you plan, and a README that says how to install, run and test.
-- Use ids in kebab-case (lowercase letters, digits, "-"), unique in the plan.
+- Use ids in kebab-case (lowercase letters, digits, "-"), unique in the plan; never "verify-N" or
+  "repair-N": Takoss adds those tasks itself, to run the project's install, build and test scripts.
 - Categories: ${TASK_CATEGORIES.join(', ')}.
 
 Answer only by calling ${SUBMIT_TASK_GRAPH}.`;

@@ -2,6 +2,7 @@ import { memo, useMemo, type KeyboardEvent } from 'react';
 import type { NodeProps } from '@xyflow/react';
 import { formatCost } from '../format';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
+import { KIND_LABEL, verifyOutcomeAppearance } from '../verification';
 import { NODE_HEIGHT, NODE_WIDTH, type TaskFlowNode } from './layout';
 import { useRevealOnFocus } from './useRevealOnFocus';
 
@@ -19,6 +20,11 @@ export const TaskNode = memo(function TaskNode({
     [positionAbsoluteX, positionAbsoluteY],
   );
   const onFocus = useRevealOnFocus(center);
+  const { verify } = task;
+  const outcome = verify && verifyOutcomeAppearance(verify);
+  const label = [task.title, appearance.label, task.kind && KIND_LABEL[task.kind], outcome?.label]
+    .filter(Boolean)
+    .join(', ');
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
@@ -36,7 +42,7 @@ export const TaskNode = memo(function TaskNode({
       data-status={task.status}
       role="button"
       tabIndex={0}
-      aria-label={`${task.title}, ${appearance.label}`}
+      aria-label={label}
       aria-pressed={selected}
       onClick={() => onSelect(task.id)}
       onKeyDown={onKeyDown}
@@ -45,12 +51,31 @@ export const TaskNode = memo(function TaskNode({
       <div className="task-node-title" title={task.title}>
         {task.title}
       </div>
-      <div className="task-node-id">{task.id}</div>
+      {/* One line each, whatever the kind: the layout sized every node alike (NODE_HEIGHT). */}
+      <div className="task-node-id-row">
+        <span className="task-node-id">{task.id}</span>
+        {task.kind && (
+          <span className={`task-node-kind kind-${task.kind}`} data-testid={`task-kind-${task.id}`}>
+            {KIND_LABEL[task.kind]}
+          </span>
+        )}
+      </div>
       <div className="task-node-meta">
         <span className="task-node-status">
           <span className="status-dot" aria-hidden="true" />
           {appearance.label}
         </span>
+        {verify && outcome && (
+          <span
+            className={`task-node-verify verify-${verify.outcome}`}
+            style={statusColorStyle(outcome)}
+            data-testid={`task-verify-${task.id}`}
+            title={verify.summary}
+          >
+            <span aria-hidden="true">{outcome.symbol} </span>
+            {outcome.label}
+          </span>
+        )}
         {task.attempts > 1 && <span className="task-node-attempts">attempt {task.attempts}</span>}
         {task.usage && <span className="task-node-cost">{formatCost(task.usage.costUsd)}</span>}
       </div>

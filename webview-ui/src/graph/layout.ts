@@ -161,7 +161,14 @@ const NO_HANDLES: NodeHandle[] = [];
 /** Whether a node would look the same for both versions of a task (see TaskNode and the minimap). */
 function looksTheSame(a: TaskSnapshot, b: TaskSnapshot): boolean {
   return (
-    a.title === b.title && a.status === b.status && a.attempts === b.attempts && a.usage?.costUsd === b.usage?.costUsd
+    a.title === b.title &&
+    a.status === b.status &&
+    a.attempts === b.attempts &&
+    a.usage?.costUsd === b.usage?.costUsd &&
+    a.kind === b.kind &&
+    a.verify?.outcome === b.verify?.outcome &&
+    a.verify?.step === b.verify?.step &&
+    a.verify?.summary === b.verify?.summary
   );
 }
 
@@ -271,9 +278,11 @@ export function buildEdgePaths(tasks: readonly TaskSnapshot[], layout: GraphLayo
     const from = layout.positions.get(source);
     const to = layout.positions.get(target);
     if (!from || !to) continue;
-    // The dependent is working with what this dependency produced.
+    // The dependent is working with what this dependency produced. Into a task that was not
+    // needed nothing flowed, so that edge stays pending even from a succeeded (passed) verify.
+    const into = status.get(target);
     const look: EdgeLook =
-      status.get(target) === 'running' ? 'running' : status.get(source) === 'succeeded' ? 'done' : 'pending';
+      into === 'running' ? 'running' : into !== 'unneeded' && status.get(source) === 'succeeded' ? 'done' : 'pending';
     const tipX = round(horizontal ? to.x : to.x + NODE_WIDTH / 2);
     const tipY = round(horizontal ? to.y + NODE_HEIGHT / 2 : to.y);
     lines[look].push(
