@@ -15,6 +15,21 @@ import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY, planTask } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import {
+  BROKEN_SUM,
+  CORRECT_SUM,
+  ENV_RECORD,
+  STILL_BROKEN_SUM,
+  SUM_REQUEST,
+  sumProjectScript,
+} from '../fixtures/verify/verifyChain';
+
+interface BuildSummaryJson {
+  chainId: string;
+  status: string;
+  verification?: { outcome: string; step?: string; repairs: number };
+  tasks: { id: string; status: string }[];
+}
 
 const todoPlan = {
   tasks: [
@@ -124,6 +139,53 @@ describe('takoss build and chains (CLI)', function () {
       context.stdout,
       /readme: Build readme \[succeeded\]\n\s+received: api \(direct\), ui \(direct\), setup \(ancestor\)/,
     );
+  });
+
+  it('verifies with --verify: a failing test is repaired (exit 0); checks that stay red exit 1, verify_failed', async () => {
+    fake.setScript(sumProjectScript(BROKEN_SUM, [CORRECT_SUM]));
+    const repaired = await runCli(['build', SUM_REQUEST, '--workspace', workspace, '--verify', '--json'], env);
+    assert.equal(repaired.code, 0, repaired.stderr);
+    const summary = JSON.parse(repaired.stdout) as BuildSummaryJson;
+    assert.equal(summary.verification?.outcome, 'verified');
+    assert.equal(summary.verification?.repairs, 1);
+    assert.deepEqual(
+      summary.tasks.map((task) => [task.id, task.status]),
+      [
+        ['core', 'succeeded'],
+        ['tests', 'succeeded'],
+        ['verify-1', 'succeeded'],
+        ['repair-1', 'succeeded'],
+        ['verify-2', 'succeeded'],
+        ['repair-2', 'unneeded'],
+        ['verify-3', 'unneeded'],
+      ],
+    );
+    assert.match(repaired.stderr, /Passed: npm run test after 1 repair/);
+    const checked = JSON.parse(await readFile(path.join(workspace, ENV_RECORD), 'utf8')) as Record<string, string>;
+    assert.equal(checked.ANTHROPIC_API_KEY, undefined);
+    assert.equal(checked.DATABASE_URL, undefined);
+    const show = await runCli(['chains', 'show', summary.chainId], env);
+    assert.match(show.stdout, /Verification: verified — Passed: npm run test after 1 repair/);
+
+    fake.setScript(sumProjectScript(BROKEN_SUM, [STILL_BROKEN_SUM]));
+    const other = path.join(path.dirname(workspace), 'still-red');
+    const failed = await runCli(
+      ['build', SUM_REQUEST, '--workspace', other, '--verify', '--max-repairs', '1', '--json'],
+      env,
+    );
+    assert.equal(failed.code, 1, 'a build whose checks fail is not a success');
+    const red = JSON.parse(failed.stdout) as BuildSummaryJson;
+    assert.equal(red.status, 'succeeded');
+    assert.equal(red.verification?.outcome, 'verify_failed');
+    assert.equal(red.verification?.step, 'test');
+    assert.deepEqual(
+      red.tasks.map((task) => task.id),
+      ['core', 'tests', 'verify-1', 'repair-1', 'verify-2'],
+    );
+
+    const bad = await runCli(['build', SUM_REQUEST, '--workspace', other, '--verify', '--max-repairs', '9'], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /Invalid flag --max-repairs = "9": it must be a whole number from 0 to 5/);
   });
 
   it('exits 2 and queues nothing for a plan with a cycle, naming it', async () => {

@@ -42,7 +42,7 @@ export function runChainsList(flags: { json?: boolean }, context: CommandContext
       for (const chain of chains) {
         write(
           context,
-          `${chain.chainId}  ${chain.status.padEnd(15)} ${money(chain.usage.costUsd).padStart(9)}  ${chain.createdAt.toISOString()}  ${chain.request.slice(0, 70)}`,
+          `${chain.chainId}  ${chain.status.padEnd(15)} ${(chain.verification?.outcome ?? '').padEnd(13)} ${money(chain.usage.costUsd).padStart(9)}  ${chain.createdAt.toISOString()}  ${chain.request.slice(0, 70)}`,
         );
       }
     }
@@ -64,6 +64,9 @@ export function runChainsShow(chainId: string, flags: { json?: boolean }, contex
     write(context, `Chain ${record.chainId}: ${record.status}, ${money(record.usage.costUsd)}, model ${record.model}`);
     write(context, `Request: ${record.request}`);
     write(context, `Workspace: ${record.workspace}`);
+    if (record.verification) {
+      write(context, `Verification: ${record.verification.outcome} — ${record.verification.summary ?? ''}`);
+    }
     for (const task of tasks) {
       const after = task.dependsOn.length > 0 ? ` after ${task.dependsOn.join(', ')}` : '';
       write(
@@ -71,6 +74,7 @@ export function runChainsShow(chainId: string, flags: { json?: boolean }, contex
         `  ${task.status.padEnd(10)} ${task.taskId}: ${task.title}${after} — ${task.attempts} attempt(s), ${money(task.usage.costUsd)}`,
       );
       for (const file of task.files) write(context, `      ${file}`);
+      if (task.verdict) write(context, `      = ${task.verdict.summary}`);
       if (task.error) write(context, `      ! ${task.error}`);
     }
     return EXIT_CODE.ok;
