@@ -46,11 +46,6 @@ export interface VerifySetup {
   readonly options?: Pick<VerifyOptions, 'timeoutsMs' | 'killGraceMs' | 'baseEnv'>;
 }
 
-/** A gate for drivers that were given no way to ask: nothing runs, and the chain says why. */
-export const NO_VERIFY_GATE: VerifyGate = {
-  consent: () => Promise.resolve({ allowed: false, reason: 'this run was not set up to run the project’s checks' }),
-};
-
 export interface VerifyTasksDeps {
   readonly state: ChainState;
   readonly results: ResultApplier;
@@ -151,7 +146,8 @@ export class VerifyTasks {
   /** Asks, runs and reports; throws VerifyCancelledError when aborted. */
   private async verdict(taskId: string, round: number, signal: AbortSignal): Promise<VerifyVerdict> {
     const setup = this.deps.setup;
-    if (!setup) return notRun(round, NO_VERIFY_GATE_REASON);
+    // A driver given no way to ask runs nothing, and the chain says why.
+    if (!setup) return notRun(round, 'this run was not set up to run the project’s checks');
     const commands = await commandsToRun(setup.workspace, signal);
     if (commands.length > 0) {
       const answer = await setup.gate.consent(
@@ -172,8 +168,6 @@ export class VerifyTasks {
     return toVerdict(outcome, round, setup.workspace);
   }
 }
-
-const NO_VERIFY_GATE_REASON = 'this run was not set up to run the project’s checks';
 
 function notRun(round: number, reason: string): VerifyVerdict {
   return { outcome: 'not_run', round, summary: `Not verified: ${reason}.`, steps: [] };
@@ -216,7 +210,7 @@ async function toVerdict(outcome: VerifyResult, round: number, workspace: string
     round,
     step: failure.step,
     command: failure.command,
-    summary: `${failure.summary}.`,
+    summary: `${failure.summary.replace(/\.+$/, '')}.`,
     excerpt: failure.excerpt,
     steps,
     involved,

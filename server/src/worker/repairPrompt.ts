@@ -30,3 +30,10 @@ export function repairInstructions(spec: ChainSpec, task: TaskSpec, results: Rea
     attempt: String(task.round ?? 1),
   }).text;
 }
+
+/** About how many characters of the failure a repair's prompt carries (its budget estimate). */
+export function repairPromptChars(task: TaskSpec, results: ReadonlyMap<string, TaskResult>): number {
+  const verdict = results.get(task.dependsOn[0] ?? '')?.verdict;
+  const files = verdict?.involved?.reduce((sum, file) => sum + file.path.length + file.content.length, 0) ?? 0;
+  return task.description.length + (verdict?.excerpt?.length ?? 0) + files;
+}

@@ -18,7 +18,7 @@ import { costUsd } from '../llm/pricing';
 import type { Logger } from '../logger';
 import type { ChainState } from '../orchestrator/chainState';
 import type { TaskJobData } from '../queue/taskQueue';
-import { repairInstructions } from './repairPrompt';
+import { repairInstructions, repairPromptChars } from './repairPrompt';
 import { buildTaskRequest } from './taskPrompt';
 import { runTask, type TaskRunLimits } from './taskRunner';
 
@@ -74,24 +74,29 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
     // enqueues one) is left for it.
     if (task.kind === 'verify') return 'skipped';
     const runToken = randomUUID();
+    const { direct, indirect } = ancestorsOf(spec.graph, taskId);
+    const ancestors = [...direct, ...indirect];
+    // A repair's prompt carries the failing output and files: they are read before the claim,
+    // so that the budget reservation counts them.
+    const prefetched = task.kind === 'repair' ? await deps.accumulator.getResults(chainId, ancestors) : undefined;
+    const promptChars = prefetched ? repairPromptChars(task, prefetched) : task.description.length;
     const estimate = costUsd(spec.model, {
-      inputTokens: Math.ceil((spec.request.length + task.description.length) / 4) + 2000,
+      inputTokens: Math.ceil((spec.request.length + promptChars) / 4) + 2000,
       outputTokens: ESTIMATED_OUTPUT_TOKENS,
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
     });
-    const { direct, indirect } = ancestorsOf(spec.graph, taskId);
     // Claim the task and fetch its ancestors' results in the same round trip.
     const [started, fetched] = await Promise.all([
       deps.state.start(chainId, taskId, runToken, estimate),
-      deps.accumulator.getResults(chainId, [...direct, ...indirect]),
+      prefetched ?? deps.accumulator.getResults(chainId, ancestors),
     ]);
     if (started.kind === 'cancelled' || started.kind === 'budget') return started.kind;
     if (started.kind !== 'run') return 'skipped';
 
     deps.active?.set(job.id ?? runToken, job.data);
     try {
-      const results = await restoreMissing(deps, chainId, [...direct, ...indirect], fetched);
+      const results = await restoreMissing(deps, chainId, ancestors, fetched);
       const scoped = scopeContext(spec.graph, taskId, results, { tokenBudget: deps.contextTokenBudget ?? 60_000 });
       // What the task received is for the UI: recorded alongside the call, not before it.
       const recording = deps.accumulator
