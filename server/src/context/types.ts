@@ -1,4 +1,5 @@
 /** What tasks produce and receive; shared by the accumulator, the scoping and the workers. */
+import type { VerifyTaskView } from '../chainSnapshot';
 import type { Usage } from '../llm/usage';
 
 export interface GeneratedFile {
@@ -20,13 +21,7 @@ export interface VerifyVerdict {
   readonly summary: string;
   /** The failing output, trimmed for a repair prompt. */
   readonly excerpt?: string;
-  readonly steps: readonly {
-    readonly name: string;
-    readonly command: string;
-    readonly exitCode: number | null;
-    readonly timedOut: boolean;
-    readonly durationMs: number;
-  }[];
+  readonly steps: VerifyTaskView['steps'];
   /** The files the failure involves, as they were on disk when verify ran (for the repair). */
   readonly involved?: readonly { readonly path: string; readonly content: string }[];
 }

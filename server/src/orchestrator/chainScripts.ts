@@ -92,17 +92,18 @@ local function settleUnstarted(state, now, alsoGenerated)
   return finished
 end
 
--- Skips, transitively, the waiting dependents of a task that will never succeed.
-local function skipDependents(taskId, now)
+-- Settles, transitively, the waiting dependents of a task in \`state\` (skipped: it will never
+-- succeed; unneeded: a verify passed), with \`reason\` as their error when given.
+local function settleDependents(taskId, state, now, reason)
   local finished = false
   local queue = cjson.decode(redis.call('HGET', dependents, taskId) or '[]')
   local i = 1
   while i <= #queue do
     local dependent = queue[i]
     if redis.call('HGET', states, dependent) == 'waiting' then
-      redis.call('HSET', errors, dependent, 'skipped: depends on ' .. taskId .. ', which did not succeed')
-      emit('task.skipped', dependent, taskId)
-      finished = settle(dependent, 'skipped', now) or finished
+      if reason then redis.call('HSET', errors, dependent, reason) end
+      emit('task.' .. state, dependent, taskId)
+      finished = settle(dependent, state, now) or finished
       for _, next in ipairs(cjson.decode(redis.call('HGET', dependents, dependent) or '[]')) do
         table.insert(queue, next)
       end
@@ -110,6 +111,10 @@ local function skipDependents(taskId, now)
     i = i + 1
   end
   return finished
+end
+
+local function skipDependents(taskId, now)
+  return settleDependents(taskId, 'skipped', now, 'skipped: depends on ' .. taskId .. ', which did not succeed')
 end
 `;
 
@@ -201,19 +206,7 @@ if verdict ~= '' then
 end
 if unneeded then
   -- Settled before this task, so that the chain's end is decided by this task's own settle.
-  local queue = cjson.decode(redis.call('HGET', dependents, taskId) or '[]')
-  local i = 1
-  while i <= #queue do
-    local dependent = queue[i]
-    if redis.call('HGET', states, dependent) == 'waiting' then
-      emit('task.unneeded', dependent, taskId)
-      finished = settle(dependent, 'unneeded', now) or finished
-      for _, next in ipairs(cjson.decode(redis.call('HGET', dependents, dependent) or '[]')) do
-        table.insert(queue, next)
-      end
-    end
-    i = i + 1
-  end
+  finished = settleDependents(taskId, 'unneeded', now, nil)
 elseif not stopping then
   for _, dependent in ipairs(cjson.decode(redis.call('HGET', dependents, taskId) or '[]')) do
     local left = redis.call('HINCRBY', pending, dependent, -1)
