@@ -59,7 +59,10 @@ export interface ChainVerificationView {
   readonly outcome: ChainVerificationOutcome;
   /** With `verify_failed`: the step that failed last (install, build, test, package.json). */
   readonly step?: string;
-  /** One line for people: what passed, what failed, or why nothing was verified. */
+  /**
+   * What passed, what failed, or why nothing was verified, as a clause without the outcome
+   * ("npm run test passed after 1 repair", "the user declined to run the checks").
+   */
   readonly summary: string;
   /** Repair rounds that ran. */
   readonly repairs: number;

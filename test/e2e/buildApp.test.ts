@@ -2,8 +2,9 @@
  * A user's first build, click by click in a real VS Code (code-server in Chromium), with real
  * Redis and PostgreSQL and the fake Claude: F1 → Build App, the key asked for and stored,
  * the progress notification, a conflict answered with Skip, the files on disk, both trees,
- * template search, the live task graph and a task's context, the context inspector, and one
- * Ctrl+Z taking one task's files back.
+ * the question before running the app's own checks (takoss.verify at its default, ask)
+ * declined, template search, the live task graph and a task's context, the context inspector,
+ * and one Ctrl+Z taking one task's files back.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { eventually } from './harness/steps';
 
 const USERS_README = '# My project\n\nWritten by hand; Takoss must not replace it without asking.\n';
 const UI_FILES = todoTaskFiles('ui');
+/** The verify ladder every chain built from VS Code ends with (takoss.maxRepairs 2, the default). */
+const LADDER = ['verify-1', 'repair-1', 'verify-2', 'repair-2', 'verify-3'];
 
 describe('Build App in a real VS Code', () => {
   // Slow enough for the graph to be seen running, fast enough for CI.
@@ -45,27 +48,81 @@ describe('Build App in a real VS Code', () => {
     await workbench.screenshot('readme-conflict-diff');
     await workbench.clickNotificationButton('wants to write README.md', 'Skip');
 
-    const summary = workbench.notification(`Takoss built "${TODO_REQUEST}"`);
-    await summary.waitFor({ timeout: 90_000 });
-    assert.equal(await workbench.notification(/planning|tasks done/).count(), 0, 'the progress notification ended');
-    await workbench.screenshot('build-summary');
-
-    for (const [file, content] of todoAppFiles()) {
-      if (file === 'README.md') continue;
-      assert.equal(readFileSync(path.join(workspace, file), 'utf8'), content, file);
-    }
+    // Every task's files land before the verify ladder starts (verify-1 waits for all of them).
+    await eventually(
+      'every file but README.md written',
+      () =>
+        [...todoAppFiles()].every(
+          ([file, content]) =>
+            file === 'README.md' ||
+            (existsSync(path.join(workspace, file)) && readFileSync(path.join(workspace, file), 'utf8') === content),
+        ) || undefined,
+      90_000,
+    );
     assert.equal(readFileSync(path.join(workspace, 'README.md'), 'utf8'), USERS_README, 'Skip kept the user’s README');
   });
 
-  it('the task graph shows one succeeded node per task, and a node’s panel shows the context it received', async () => {
-    const { workbench } = session();
+  it('asks before running the app’s own checks, naming the folder and the commands; declined, the chain ends not verified', async () => {
+    const { workbench, workspace, environment, userDataDir } = session();
+    // takoss.verify is not set: its default, ask. A modal, because the checks run the project's code.
+    const question = workbench.dialog().filter({ hasText: 'Run the checks of the app Takoss built in' });
+    await question.waitFor({ timeout: 90_000 });
+    const asked = await question.innerText();
+    assert.ok(asked.includes(`built in "${path.basename(workspace)}"?`), asked);
+    assert.ok(asked.includes(workspace), `the folder's full path: ${asked}`);
+    for (const command of ['npm install', 'npm run test']) assert.ok(asked.includes(command), `${command}: ${asked}`);
+    for (const button of ['Run Checks', 'Always Run', 'Cancel']) {
+      assert.ok(await question.getByRole('button', { name: button, exact: true }).isVisible(), button);
+    }
+    await workbench.screenshot('verify-consent');
+    // Not Run Checks: the Todo app's checks would npm install express from the network.
+    await workbench.clickDialogButton('Cancel');
+
+    const summary = workbench.notification(`Takoss built "${TODO_REQUEST}"`);
+    await summary.waitFor({ timeout: 90_000 });
+    assert.match(await summary.innerText(), /not verified: .*the user declined to run the checks/i);
+    assert.equal(await workbench.notification(/planning|tasks done/).count(), 0, 'the progress notification ended');
+    const graph = workbench.graph();
+    await eventually('the chain succeeded in the graph', async () =>
+      (await graph.locator('[data-testid="chain-status"]').innerText()) === 'Succeeded' ? true : undefined,
+    );
+    await workbench.screenshot('build-summary');
+
     await workbench.clearNotifications();
+    const badge = graph.locator('[data-testid="chain-verification"]');
+    assert.equal(await badge.getAttribute('data-outcome'), 'not_verified');
+    // The symbol, the label, then (for screen readers, and as its tooltip) the reason.
+    assert.match(await badge.innerText(), /^–\s*Not verified\s*:/);
+    assert.equal(await badge.getAttribute('title'), 'the user declined to run the checks');
+    assert.equal(await graph.locator('[data-testid="task-verify-verify-1"]').innerText(), '– not run');
+    for (const rung of LADDER.slice(1)) {
+      const node = workbench.taskNode(rung);
+      assert.equal(await node.getAttribute('data-status'), 'unneeded', rung);
+      assert.match(await node.locator('.task-node-status').innerText(), /Not needed/, rung);
+    }
+    await workbench.taskNode('verify-1').click();
+    const reason = graph.locator('[data-testid="task-verify-summary"]');
+    assert.equal(await reason.innerText(), 'Not run: the user declined to run the checks.');
+    await workbench.screenshot('not-verified-graph');
+
+    // Nothing of the project ran, no repair called Claude, and Cancel was not Always Run.
+    assert.ok(!existsSync(path.join(workspace, 'node_modules')), 'no npm install');
+    assert.ok(!existsSync(path.join(workspace, 'package-lock.json')), 'no npm install');
+    assert.equal(environment.fake.requestsFor('repair-1').length, 0);
+    assert.ok(!readFileSync(path.join(userDataDir, 'User', 'settings.json'), 'utf8').includes('takoss.verify'));
+  });
+
+  it('the task graph shows one succeeded node per task, then the ladder, and a node’s panel shows the context it received', async () => {
+    const { workbench } = session();
     for (const task of todoPlan.tasks) {
       await eventually(`${task.id} succeeded in the graph`, async () =>
         (await workbench.taskNode(task.id).getAttribute('data-status')) === 'succeeded' ? true : undefined,
       );
     }
-    assert.equal(await workbench.graph().locator('[data-testid^="task-node-"]').count(), todoPlan.tasks.length);
+    assert.equal(
+      await workbench.graph().locator('[data-testid^="task-node-"]').count(),
+      todoPlan.tasks.length + LADDER.length,
+    );
     await workbench.screenshot('task-graph');
 
     await workbench.taskNode('api').click();
@@ -87,6 +144,7 @@ describe('Build App in a real VS Code', () => {
     await eventually('the chain marked succeeded', async () =>
       (await chain.innerText()).includes('succeeded') ? true : undefined,
     );
+    assert.match(await chain.innerText(), /succeeded · not verified/);
     await workbench.expand(chain);
     for (const task of todoPlan.tasks) {
       const row = workbench.treeRow('Chains', task.title);
@@ -113,7 +171,8 @@ describe('Build App in a real VS Code', () => {
     await workbench.activeTabTitle().filter({ hasText: 'context.md' }).waitFor();
     const visible = await workbench.activeEditorText();
     assert.ok(visible.includes('# Context of chain'), visible);
-    assert.ok(visible.includes(`Results stored: ${todoPlan.tasks.length}`), visible);
+    // One per task, and verify-1's verdict (not run); the rungs not needed stored nothing.
+    assert.ok(visible.includes(`Results stored: ${todoPlan.tasks.length + 1}`), visible);
     await workbench.screenshot('context-inspector');
     // The editor renders only what is on screen: find each task's stored result instead.
     const script = todoAppScript();
@@ -126,6 +185,11 @@ describe('Build App in a real VS Code', () => {
         `${task.id}'s result in the document`,
       );
     }
+    assert.equal(
+      await workbench.findInActiveEditor('Not run: the user declined to run the checks.'),
+      true,
+      'verify-1’s result in the document',
+    );
     assert.equal(await workbench.findInActiveEditor('no task ever said this'), false, 'the search can fail');
   });
 

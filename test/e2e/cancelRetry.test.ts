@@ -19,7 +19,8 @@ describe('Cancel and Retry in a real VS Code (dark theme)', () => {
     // The first task takes long enough to be cancelled while it runs.
     script: todoAppScript(8_000),
     env: { ANTHROPIC_API_KEY: E2E_API_KEY },
-    settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+    // No verify ladder: these chains end with the plan's tasks, and no question interrupts Retry.
+    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'takoss.verify': 'never' },
   });
 
   const chainStatus = () => session().workbench.graph().locator('[data-testid="chain-status"]');
@@ -82,6 +83,11 @@ describe('Cancel and Retry in a real VS Code (dark theme)', () => {
     for (const task of todoPlan.tasks) {
       assert.equal(await workbench.taskNode(task.id).getAttribute('data-status'), 'succeeded', task.id);
     }
+    assert.equal(
+      await workbench.graph().locator('[data-testid^="task-node-"]').count(),
+      todoPlan.tasks.length,
+      'no verify ladder',
+    );
     for (const [file, content] of todoAppFiles()) {
       assert.equal(readFileSync(path.join(workspace, file), 'utf8'), content, file);
     }

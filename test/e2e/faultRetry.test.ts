@@ -30,6 +30,8 @@ describe('Claude faults in a real VS Code', () => {
     name: 'fault-retry',
     script: overloadedScript(),
     env: { ANTHROPIC_API_KEY: E2E_API_KEY, TAKOSS_RETRY_BACKOFF_MS: '500' },
+    // Verification off: the chains end with the plan's tasks (the consent question is Build App's test).
+    settings: { 'takoss.verify': 'never' },
   });
 
   it('shows the retries on the task’s node and the chain still succeeds', async () => {
@@ -48,6 +50,10 @@ describe('Claude faults in a real VS Code', () => {
       120_000,
     );
     await workbench.clearNotifications();
+    const verification = workbench.graph().locator('[data-testid="chain-verification"]');
+    assert.equal(await verification.getAttribute('data-outcome'), 'not_verified');
+    assert.match((await verification.getAttribute('title')) ?? '', /verification was off for this build/);
+    assert.equal(await workbench.graph().locator('[data-testid="task-node-verify-1"]').count(), 0, 'no ladder');
     assert.equal(await node.getAttribute('data-status'), 'succeeded');
     assert.equal(await node.locator('.task-node-attempts').innerText(), 'attempt 3');
     for (const task of todoPlan.tasks) {

@@ -68,6 +68,11 @@ describe('Build App in a multi-root workspace', () => {
     await workbench.quickPickRow('todo-app').click();
     await workbench.answerInput('Takoss: Build App', TODO_REQUEST);
     await workbench.pick('Takoss: Build options', 'Start the build');
+    // takoss.verify is ask (the default): the question names the folder the app was built in.
+    const question = workbench.dialog().filter({ hasText: 'Run the checks of the app Takoss built in "todo-app"?' });
+    await question.waitFor({ timeout: 90_000 });
+    assert.ok((await question.innerText()).includes(path.join(workspace, 'todo-app')));
+    await workbench.clickDialogButton('Cancel');
     await workbench.notification(`Takoss built "${TODO_REQUEST}"`).waitFor({ timeout: 90_000 });
     await workbench.screenshot('built-in-second-folder');
 

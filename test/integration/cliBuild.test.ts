@@ -160,12 +160,12 @@ describe('takoss build and chains (CLI)', function () {
         ['verify-3', 'unneeded'],
       ],
     );
-    assert.match(repaired.stderr, /Passed: npm run test after 1 repair/);
+    assert.match(repaired.stderr, /Verification: verified — npm run test passed after 1 repair/);
     const checked = JSON.parse(await readFile(path.join(workspace, ENV_RECORD), 'utf8')) as Record<string, string>;
     assert.equal(checked.ANTHROPIC_API_KEY, undefined);
     assert.equal(checked.DATABASE_URL, undefined);
     const show = await runCli(['chains', 'show', summary.chainId], env);
-    assert.match(show.stdout, /Verification: verified — Passed: npm run test after 1 repair/);
+    assert.match(show.stdout, /Verification: verified — npm run test passed after 1 repair/);
 
     fake.setScript(sumProjectScript(BROKEN_SUM, [STILL_BROKEN_SUM]));
     const other = path.join(path.dirname(workspace), 'still-red');

@@ -122,7 +122,7 @@ describe('Build App summary', () => {
       ]);
       const progress = describeProgress(chain);
       assert.equal(progress.done, 3);
-      assert.equal(progress.message, "3/5 tasks done, running the app's checks (verify-1) · $0.0000");
+      assert.equal(progress.message, '3/5 tasks done, verifying the app (verify-1) · $0.0000');
     });
 
     it('counts running tasks otherwise', () => {

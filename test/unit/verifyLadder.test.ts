@@ -72,22 +72,22 @@ describe('a chain’s verification outcome', () => {
   it('is verified as soon as a verify passes, counting the repairs before it', () => {
     const view = chainVerification(
       graph,
-      { outcome: 'passed', round: 2, summary: 'Passed: npm run test.' },
+      { outcome: 'passed', round: 2, detail: 'npm run test passed' },
       states({ 'repair-2': 'unneeded', 'verify-3': 'unneeded' }),
       false,
     );
-    assert.deepEqual(view, { outcome: 'verified', summary: 'Passed: npm run test after 1 repair.', repairs: 1 });
+    assert.deepEqual(view, { outcome: 'verified', summary: 'npm run test passed after 1 repair', repairs: 1 });
   });
 
   it('stays open while the chain runs after a failed verify', () => {
-    const failed = { outcome: 'failed' as const, round: 1, step: 'test', summary: 'npm run test failed' };
+    const failed = { outcome: 'failed' as const, round: 1, step: 'test', detail: 'npm run test failed' };
     assert.equal(chainVerification(graph, failed, states({ 'repair-1': 'running' }), false), undefined);
   });
 
   it('is verify_failed with the step when the chain ends after a failed verify', () => {
     const view = chainVerification(
       graph,
-      { outcome: 'failed', round: 3, step: 'build', summary: 'npm run build failed with exit code 2' },
+      { outcome: 'failed', round: 3, step: 'build', detail: 'npm run build failed with exit code 2' },
       states({}),
       true,
     );
@@ -103,13 +103,13 @@ describe('a chain’s verification outcome', () => {
     assert.match(skipped?.summary ?? '', /verify-1 did not run \(it was skipped\)/);
     const refused = chainVerification(
       graph,
-      { outcome: 'not_run', round: 1, summary: 'Not verified: takoss.verify is never.' },
+      { outcome: 'not_run', round: 1, detail: 'takoss.verify is never' },
       states({ 'repair-1': 'unneeded', 'verify-2': 'unneeded', 'repair-2': 'unneeded', 'verify-3': 'unneeded' }),
       true,
     );
     assert.deepEqual(refused, {
       outcome: 'not_verified',
-      summary: 'Not verified: takoss.verify is never.',
+      summary: 'takoss.verify is never',
       repairs: 0,
     });
     assert.match(chainVerification(plan, undefined, {}, true)?.summary ?? '', /verification was off/);

@@ -16,9 +16,12 @@ function workspaceRoot(): string {
 describe('Build App in a real extension host', () => {
   let chainElement: unknown;
 
-  it('builds the Todo app into the workspace from command arguments', async () => {
+  it('builds the Todo app into the workspace from command arguments, without verify and repair (takoss.verify never)', async () => {
     const api = await activateTakoss();
     const root = workspaceRoot();
+    // .vscode-test.mjs opts the folder out of verify and repair, as a project can in its settings.
+    assert.equal(vscode.workspace.getConfiguration('takoss').inspect('verify')?.workspaceValue, 'never');
+    assert.ok(vscode.workspace.isTrusted, 'a trusted folder, so its own takoss.verify counts');
     const expected = todoAppFiles();
     // The command ends after the user reads its summary, so it is not awaited here.
     void vscode.commands.executeCommand('takoss.buildApp', { request: TODO_REQUEST, options: { concurrency: 2 } });
@@ -32,15 +35,24 @@ describe('Build App in a real extension host', () => {
       120_000,
     );
 
-    chainElement = await eventually('the chain, succeeded, in the Chains tree', async () => {
+    const found = await eventually('the chain, succeeded, in the Chains tree', async () => {
       for (const chain of (await api.chainsTree.getChildren()) ?? []) {
         const item = await api.chainsTree.getTreeItem(chain);
-        if (labelOf(item) === TODO_REQUEST && String(item.description).startsWith('succeeded')) return chain;
+        if (labelOf(item) === TODO_REQUEST && String(item.description).startsWith('succeeded')) return { chain, item };
       }
       return undefined;
     });
+    chainElement = found.chain;
+    // The plan's tasks and nothing else: no verify-1 → repair-1 → … ladder was appended.
     const tasks = await childLabels(api.chainsTree, chainElement);
     assert.deepEqual([...tasks].sort(), todoPlan.tasks.map((task) => task.title).sort());
+    // What the user reads on the chain's row: built, and not verified because verification was off.
+    assert.match(String(found.item.description), /^succeeded · not verified · /);
+    const tooltip = found.item.tooltip;
+    assert.match(
+      typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''),
+      /Verification: not verified — .*verification was off for this build \(takoss\.verify is never/,
+    );
   });
 
   it('inspects the chain’s context: every task’s result', async () => {

@@ -29,7 +29,7 @@ export const TASK_STATUS_APPEARANCE: Readonly<Record<TaskStatus, StatusAppearanc
   unneeded: {
     label: 'Not needed',
     color: 'var(--vscode-disabledForeground, #8b8b8b)',
-    description: 'Not needed: an earlier verify passed, so this step did not run. Not a failure.',
+    description: 'Not needed: an earlier verify passed or could not run, so this step did not run. Not a failure.',
   },
 };
 

@@ -7,7 +7,7 @@ import { KEY_REJECTED_ERROR } from '../../../server/src/protocol';
 import { countsAsDone, formatCost } from '../views/statusIcons';
 
 export interface BuildProgress {
-  /** Tasks done (succeeded, or not needed because an earlier verify passed). */
+  /** Tasks done (succeeded, or not needed because an earlier verify passed or could not run). */
   readonly done: number;
   readonly message: string;
 }
@@ -17,7 +17,7 @@ export function describeProgress(chain: ChainSnapshot): BuildProgress {
   const running = chain.tasks.filter((task) => task.status === 'running' || task.status === 'generated');
   const verifying = running.find((task) => task.kind === 'verify');
   // A verify runs the project's own install, build and test, often the longest wait: name it.
-  const activity = verifying ? `running the app's checks (${verifying.id})` : `${running.length} running`;
+  const activity = verifying ? `verifying the app (${verifying.id})` : `${running.length} running`;
   return {
     done,
     message: `${done}/${chain.tasks.length} tasks done, ${activity} · ${formatCost(chain.usage.costUsd)}`,

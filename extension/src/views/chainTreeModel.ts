@@ -115,7 +115,7 @@ export function taskView(chain: ChainSnapshot, task: TaskSnapshot): NodeView {
       `${task.title} (${task.id})`,
       task.description,
       task.kind === 'repair' ? `Repairs what ${repairedVerifies(chain, task)} found.` : '',
-      task.status === 'unneeded' ? 'Not needed: an earlier verify passed.' : '',
+      task.status === 'unneeded' ? 'Not needed: an earlier verify passed or could not run.' : '',
       task.error ? `Error: ${task.error}` : '',
       // A verify's result summary is its verdict's: said once, above its steps.
       task.summary !== task.verify?.summary ? (task.summary ?? '') : '',

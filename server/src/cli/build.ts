@@ -156,7 +156,8 @@ async function drive(
     context.logger.warn(`Stopped following chain ${chainId}; continue it with: takoss chains resume ${chainId}`);
   } else {
     context.logger.info(`Chain ${chainId} ${result.status}; cost $${result.usage.costUsd.toFixed(4)}`);
-    if (result.verification) context.logger.info(result.verification.summary);
+    const { verification } = result;
+    if (verification) context.logger.info(`Verification: ${verification.outcome} — ${verification.summary}`);
   }
   if (flags.json && final) context.stdout.write(`${JSON.stringify(buildSummary(final, result))}\n`);
   // A build whose checks failed did not produce a working app, whatever its tasks did.

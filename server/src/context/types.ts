@@ -17,8 +17,10 @@ export interface VerifyVerdict {
   readonly step?: string;
   /** The failing command line, e.g. `npm test`. */
   readonly command?: string;
-  /** One line: what failed and how, or why nothing ran. */
+  /** One sentence: what failed and how, or why nothing ran ("Not run: …"). */
   readonly summary: string;
+  /** The same as a clause, for the chain's verification: "npm run test passed", "the user declined…". */
+  readonly detail: string;
   /** The failing output, trimmed for a repair prompt. */
   readonly excerpt?: string;
   readonly steps: VerifyTaskView['steps'];

@@ -94,7 +94,7 @@ export interface ChainMeta {
 }
 
 /** What the chain's meta keeps of a verify's verdict. */
-export type ChainVerdict = Pick<VerifyVerdict, 'outcome' | 'round' | 'step' | 'summary'>;
+export type ChainVerdict = Pick<VerifyVerdict, 'outcome' | 'round' | 'step' | 'detail'>;
 
 interface ScriptCommands {
   takossStartTask(...args: (string | number)[]): Promise<string[]>;
@@ -265,7 +265,7 @@ export class ChainState {
     const kept: ChainVerdict | undefined = verdict && {
       outcome: verdict.outcome,
       round: verdict.round,
-      summary: verdict.summary,
+      detail: verdict.detail,
       ...(verdict.step ? { step: verdict.step } : {}),
     };
     const answer = await this.redis.takossCompleteTask(

@@ -23,33 +23,35 @@ export function chainVerification(
   finished: boolean,
 ): ChainVerificationView | undefined {
   const repairs = graph.tasks.filter((task) => task.kind === 'repair' && REPAIR_RAN.has(states[task.id] ?? '')).length;
+  const rounds = `${repairs} repair${repairs === 1 ? '' : 's'}`;
   if (verdict?.outcome === 'passed') {
-    const after = repairs > 0 ? ` after ${repairs} repair${repairs === 1 ? '' : 's'}` : '';
-    return { outcome: 'verified', summary: `${withoutStop(verdict.summary)}${after}.`, repairs };
+    return {
+      outcome: 'verified',
+      summary: repairs > 0 ? `${verdict.detail} after ${rounds}` : verdict.detail,
+      repairs,
+    };
   }
   if (!finished) return undefined;
   if (verdict?.outcome === 'failed') {
     return {
       outcome: 'verify_failed',
       ...(verdict.step ? { step: verdict.step } : {}),
-      summary: `${withoutStop(verdict.summary)} (${verifyTaskId(verdict.round)}, after ${repairs} repair${repairs === 1 ? '' : 's'}).`,
+      summary: `${verdict.detail} (${verifyTaskId(verdict.round)}, after ${rounds})`,
       repairs,
     };
   }
-  if (verdict?.outcome === 'not_run') return { outcome: 'not_verified', summary: verdict.summary, repairs };
+  if (verdict?.outcome === 'not_run') return { outcome: 'not_verified', summary: verdict.detail, repairs };
   if (!graph.tasks.some((task) => task.kind === 'verify')) {
     return {
       outcome: 'not_verified',
-      summary: 'Not verified: verification was off for this build (takoss.verify is never, or no --verify).',
+      summary: 'verification was off for this build (takoss.verify is never, or no --verify)',
       repairs,
     };
   }
   const first = verifyTaskId(1);
   return {
     outcome: 'not_verified',
-    summary: `Not verified: ${first} did not run (it was ${states[first] ?? 'not started'}).`,
+    summary: `${first} did not run (it was ${states[first] ?? 'not started'})`,
     repairs,
   };
 }
-
-const withoutStop = (text: string): string => text.replace(/\.+$/, '');

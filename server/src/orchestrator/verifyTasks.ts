@@ -170,7 +170,7 @@ export class VerifyTasks {
 }
 
 function notRun(round: number, reason: string): VerifyVerdict {
-  return { outcome: 'not_run', round, summary: `Not verified: ${reason}.`, steps: [] };
+  return { outcome: 'not_run', round, summary: `Not run: ${reason}.`, detail: reason, steps: [] };
 }
 
 /** The command lines verify would run; none when there is nothing to run or package.json is broken. */
@@ -195,12 +195,14 @@ async function toVerdict(outcome: VerifyResult, round: number, workspace: string
   }));
   if (outcome.outcome === 'passed') {
     const ran = steps.map((step) => step.command).join(', ');
-    return { outcome: 'passed', round, summary: ran ? `Passed: ${ran}.` : 'Passed.', steps };
+    const detail = ran ? `${ran} passed` : 'the checks passed';
+    return { outcome: 'passed', round, summary: ran ? `Passed: ${ran}.` : 'Passed.', detail, steps };
   }
   if (outcome.outcome === 'not_run' || !outcome.failure) {
     return { ...notRun(round, outcome.reason ?? 'there was nothing to run'), steps };
   }
   const { failure } = outcome;
+  const detail = failure.summary.replace(/\.+$/, '');
   // What the failing files import is usually the code at fault; package.json is in almost
   // every failure's story (scripts, dependencies). The repair sees them all.
   const named = await withLocalImports(workspace, failure.files);
@@ -210,7 +212,8 @@ async function toVerdict(outcome: VerifyResult, round: number, workspace: string
     round,
     step: failure.step,
     command: failure.command,
-    summary: `${failure.summary.replace(/\.+$/, '')}.`,
+    summary: `${detail}.`,
+    detail,
     excerpt: failure.excerpt,
     steps,
     involved,

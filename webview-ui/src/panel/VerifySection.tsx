@@ -14,7 +14,7 @@ export function VerifySection({ task }: { readonly task: TaskSnapshot }) {
       ) : (
         <p className="muted">
           {task.status === 'unneeded'
-            ? 'Did not run: an earlier verify passed.'
+            ? 'Did not run: an earlier verify passed or could not run.'
             : "Not run yet: it runs the project's install, build and test once the tasks before it are done."}
         </p>
       )}
