@@ -121,7 +121,7 @@ export class ChainDriver {
     this.spec = await this.deps.state.spec(this.chainId);
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
-    const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, (commit) => this.applyLocal(commit));
+    const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, (commit) => void this.applyLocal(commit));
     try {
       let followed: { lastId: string; finished: boolean };
       try {

@@ -47,8 +47,8 @@ export interface TaskProcessorDeps {
   readonly runLimits?: Partial<TaskRunLimits>;
   /** Live text of running tasks. */
   readonly onText?: (chainId: string, taskId: string, delta: string) => void;
-  /** Told of each result this process commits (a driver in the same process applies it at once); awaited. */
-  readonly onCommitted?: (commit: LocalCommit) => Promise<void>;
+  /** Told of each result this process commits (a driver in the same process applies it at once). */
+  readonly onCommitted?: (commit: LocalCommit) => void;
   /** Jobs running in this process, by job id (for cancelling a chain's runs). */
   readonly active?: Map<string, TaskJobData>;
   /** Runs the task's conversation. @defaultValue runTask (Claude); benchmarks pass a no-op. */
@@ -134,7 +134,7 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         completedAt: new Date().toISOString(),
       };
       if (await deps.state.commit(chainId, runToken, result)) {
-        await deps.onCommitted?.({ chainId, runToken, result });
+        deps.onCommitted?.({ chainId, runToken, result });
         return 'committed';
       }
       // This run lost its lock (a stall, a network split) and a newer run took the task over.
