@@ -66,7 +66,7 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     const token = randomUUID();
     const started = await state.start(chainId, taskId, token, 0.02);
     assert.equal(started.kind, 'run', `${taskId} starts`);
-    assert.ok(await state.commit(chainId, token, result(taskId, costUsd)));
+    assert.equal(await state.commit(chainId, token, result(taskId, costUsd)), 'committed');
     const completed = await state.complete(chainId, taskId);
     return completed.released.map((released) => released.taskId);
   }
@@ -109,10 +109,17 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     assert.deepEqual(await state.start(chainId, 'a', first, 0), { kind: 'run', attempt: 1 });
     // The first run lost its lock and the job was delivered again.
     assert.deepEqual(await state.start(chainId, 'a', second, 0), { kind: 'run', attempt: 2 });
-    assert.equal(await state.commit(chainId, first, result('a', 1)), false, 'the older run is stale');
-    assert.equal(await state.commit(chainId, second, result('a', 0.5)), true);
-    assert.equal(await state.commit(chainId, first, result('a', 1)), false);
+    assert.equal(await state.commit(chainId, first, result('a', 1)), 'stale', 'the older run is stale');
+    assert.equal(await state.commit(chainId, second, result('a', 0.5)), 'committed');
+    assert.equal(await state.commit(chainId, first, result('a', 1)), 'stale');
     assert.equal((await state.meta(chainId))?.spentUsd, 0.5, 'only the committed run is counted');
+    // Completion takes the run too: the stale run can never complete the task with its files.
+    assert.equal((await state.complete(chainId, 'a', undefined, first)).noop, true);
+    assert.equal((await state.states(chainId)).a, 'generated');
+    assert.deepEqual(
+      (await state.complete(chainId, 'a', undefined, second)).released.map((each) => each.taskId).sort(),
+      ['b', 'c'],
+    );
   });
 
   it('skips the dependents of a failed task and ends partial', async () => {
@@ -174,9 +181,14 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     await state.start(chainId, 'a', token, 0);
     assert.equal(await state.cancel(chainId), 'cancelling');
     assert.deepEqual(await state.start(chainId, 'e', randomUUID(), 0), { kind: 'done', state: 'cancelled' });
-    assert.equal(await state.commit(chainId, token, result('a')), true);
-    assert.equal((await state.complete(chainId, 'a')).released.length, 0, 'no dependents after a cancel');
-    assert.equal((await state.meta(chainId))?.status, 'cancelled');
+    // The run finished anyway: its cost counts, its result is dropped, the task is cancelled.
+    assert.equal(await state.commit(chainId, token, result('a', 0.03)), 'cancelled');
+    assert.equal((await state.states(chainId)).a, 'cancelled');
+    assert.equal((await state.complete(chainId, 'a')).noop, true, 'nothing to complete, nothing released');
+    assert.equal((await accumulator.getResult(chainId, 'a')) ?? null, null);
+    const meta = await state.meta(chainId);
+    assert.equal(meta?.status, 'cancelled');
+    assert.equal(meta?.spentUsd, 0.03);
   });
 
   it('stops scheduling when the budget would be exceeded and ends budget_exceeded', async () => {

@@ -162,23 +162,29 @@ return {'run', attempt}`);
 
 /**
  * Stores the result of the run that holds the token. ARGV: taskId, runToken, resultJson,
- * usageJson, costUsd, historyEventJson, ttlSeconds, maxHistory. Returns 'committed' | 'stale'.
+ * usageJson, costUsd, historyEventJson, ttlSeconds, maxHistory, now. Returns 'committed' |
+ * 'stale' | 'cancelled' (the chain is being cancelled: the task is, and its result dropped).
  * The `task.generated` event carries the run token: drivers apply each run's result once.
  */
 export const COMMIT_RESULT = script(`
 local result = KEYS[11]
-local taskId, token, resultJson, usageJson, cost, eventJson, ttl, maxHistory =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8])
+local taskId, token, resultJson, usageJson, cost, eventJson, ttl, maxHistory, now =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5]), ARGV[6], ARGV[7], tonumber(ARGV[8]), ARGV[9]
 if redis.call('HGET', states, taskId) ~= 'running' then return 'stale' end
 local raw = redis.call('HGET', runs, taskId)
 if not raw or cjson.decode(raw).token ~= token then return 'stale' end
 releaseReservation(taskId)
+redis.call('HSET', usage, taskId, usageJson)
+redis.call('HINCRBYFLOAT', meta, 'spentUsd', cost)
+if redis.call('HGET', meta, 'status') == 'cancelling' then
+  emit('task.cancelled', taskId, '')
+  settle(taskId, 'cancelled', now)
+  return 'cancelled'
+end
 redis.call('SET', result, resultJson, 'EX', ttl)
 redis.call('RPUSH', history, eventJson)
 redis.call('LTRIM', history, -maxHistory, -1)
 redis.call('EXPIRE', history, ttl)
-redis.call('HSET', usage, taskId, usageJson)
-redis.call('HINCRBYFLOAT', meta, 'spentUsd', cost)
 redis.call('HSET', states, taskId, 'generated')
 emit('task.generated', taskId, token)
 return 'committed'`);
@@ -188,14 +194,19 @@ return 'committed'`);
  * last dependency it was, reserving a job generation for each in KEYS[11] (the jobs hash).
  * A verify task passes its verdict (JSON, '' for other tasks): it becomes the chain's
  * `verification`, and unless the verify failed, the rungs waiting on it are settled
- * `unneeded` instead of released. ARGV: taskId, now, verdictJson. Returns {released id, its
+ * `unneeded` instead of released. With a run token, only that run's result completes the
+ * task. ARGV: taskId, now, verdictJson, runToken ('' for any). Returns {released id, its
  * generation, …} with the chain's final status as the last element ('' while the chain goes
  * on), or {'noop'}.
  */
 export const COMPLETE_TASK = script(`
 local jobs = KEYS[11]
-local taskId, now, verdict = ARGV[1], ARGV[2], ARGV[3]
+local taskId, now, verdict, token = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 if redis.call('HGET', states, taskId) ~= 'generated' then return {'noop'} end
+if token ~= '' then
+  local raw = redis.call('HGET', runs, taskId)
+  if not raw or cjson.decode(raw).token ~= token then return {'noop'} end
+end
 local released = {}
 local finished = false
 local stopping = redis.call('HGET', meta, 'status') == 'cancelling' or redis.call('HGET', meta, 'stopReason')

@@ -182,11 +182,18 @@ export class ChainState {
       ...(budgetUsd === undefined ? {} : { budgetUsd }),
       createdAt: spec.createdAt,
     });
+    // One command per hash, whatever the size of the graph (Maps: a task id is never a prototype key).
+    const states = new Map<string, string>();
+    const pending = new Map<string, number>();
+    const dependentLists = new Map<string, string>();
     for (const task of spec.graph.tasks) {
-      multi.hset(keys.states, task.id, task.dependsOn.length === 0 ? 'queued' : 'waiting');
-      multi.hset(keys.pending, task.id, task.dependsOn.length);
-      multi.hset(keys.dependents, task.id, JSON.stringify(dependents.get(task.id) ?? []));
+      states.set(task.id, task.dependsOn.length === 0 ? 'queued' : 'waiting');
+      pending.set(task.id, task.dependsOn.length);
+      dependentLists.set(task.id, JSON.stringify(dependents.get(task.id) ?? []));
     }
+    multi.hset(keys.states, states);
+    multi.hset(keys.pending, pending);
+    multi.hset(keys.dependents, dependentLists);
     multi.xadd(keys.events, 'MAXLEN', '~', 10_000, '*', 'type', 'chain.created', 'taskId', '', 'data', '');
     for (const key of [keys.meta, keys.states, keys.pending, keys.dependents, keys.events]) multi.expire(key, ttl);
     await multi.exec();
@@ -240,8 +247,11 @@ export class ChainState {
     }
   }
 
-  /** Stores the run's result if it still holds the task; false when a newer run took over. */
-  async commit(chainId: string, runToken: string, result: TaskResult): Promise<boolean> {
+  /**
+   * Stores the run's result if it still holds the task: `stale` when a newer run took over,
+   * `cancelled` when the chain is being cancelled (the task is settled cancelled).
+   */
+  async commit(chainId: string, runToken: string, result: TaskResult): Promise<'committed' | 'stale' | 'cancelled'> {
     const keys = chainKeys(chainId);
     const event = { at: result.completedAt, type: 'result.stored', taskId: result.taskId };
     const answer = await this.redis.takossCommitResult(
@@ -255,12 +265,16 @@ export class ChainState {
       JSON.stringify(event),
       this.options.ttlSeconds,
       this.options.maxHistory ?? 5000,
+      now(),
     );
-    return answer === 'committed';
+    return answer === 'committed' || answer === 'cancelled' ? answer : 'stale';
   }
 
-  /** Completes a generated task; a verify passes its verdict (see COMPLETE_TASK). */
-  async complete(chainId: string, taskId: string, verdict?: VerifyVerdict): Promise<CompleteOutcome> {
+  /**
+   * Completes a generated task (only run `runToken`'s, when given); a verify passes its
+   * verdict (see COMPLETE_TASK).
+   */
+  async complete(chainId: string, taskId: string, verdict?: VerifyVerdict, runToken = ''): Promise<CompleteOutcome> {
     const keys = chainKeys(chainId);
     const kept: ChainVerdict | undefined = verdict && {
       outcome: verdict.outcome,
@@ -274,6 +288,7 @@ export class ChainState {
       taskId,
       now(),
       kept ? JSON.stringify(kept) : '',
+      runToken,
     );
     if (answer[0] === 'noop') return { released: [], noop: true };
     const finished = finalStatus(answer[answer.length - 1]);

@@ -5,7 +5,8 @@
  * stream, or found by a reconcile — and is applied once: concurrent paths join the apply in
  * flight, a run already applied is skipped by its token, and a task that is no longer
  * `generated` by that run is left alone (its files are never written again, so a later
- * task's rewrite of the same path is never reverted).
+ * task's rewrite of the same path is never reverted). The completion takes the run's token
+ * too, so only the run whose files were written can complete the task.
  */
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import type { TaskResult } from '../context/types';
@@ -79,11 +80,49 @@ export class ResultApplier {
     released: ReleasedTask[],
     known?: TaskResult,
   ): Promise<boolean> {
+    const { state } = this.deps;
+    // A result handed over with its run (the worker in this process, a verify task) was just
+    // committed: it is checked by the completion itself (run token), not by reading first —
+    // one round trip fewer on the critical path. A cancel landing meanwhile is the same race as
+    // one landing while files are written: the completion then does nothing.
+    const checked = known && runToken ? { result: known, runToken } : await this.check(taskId, runToken);
+    if (typeof checked === 'boolean') return checked;
+    const { result } = checked;
+    const applied = await this.writeFiles(taskId, result);
+    if (applied === 'deferred') return false;
+    if (checked.runToken) this.appliedRuns.add(checked.runToken);
+    if (!applied.ok) {
+      const finished = await state.fail(this.chainId, taskId, applied.reason, checked.runToken ?? '');
+      this.settled.set(taskId, result.attempt);
+      this.deps.mirror.update(
+        taskId,
+        { ...this.record(result, applied), status: 'failed', finishedAt: new Date(), error: applied.reason },
+        true,
+      );
+      this.deps.recordExecution(taskId, 'failed', result.attempt, result.usage, applied.reason);
+      return finished !== undefined;
+    }
+    const completion = await state.complete(this.chainId, taskId, result.verdict, checked.runToken ?? '');
+    if (completion.noop) return false;
+    released.push(...completion.released);
+    this.recordSucceeded(taskId, result, applied.outcomes);
+    for (const each of completion.released) this.deps.mirror.update(each.taskId, { status: 'queued' });
+    return completion.finished !== undefined;
+  }
+
+  /**
+   * For a result found on the stream or by a reconcile: is it still to be applied? The result
+   * and its run when it is; otherwise whether handling it ended the chain.
+   */
+  private async check(
+    taskId: string,
+    runToken: string | undefined,
+  ): Promise<{ result: TaskResult; runToken: string | undefined } | boolean> {
     const { state, accumulator } = this.deps;
     const [meta, generation, result] = await Promise.all([
       state.meta(this.chainId),
       state.generation(this.chainId, taskId),
-      known ?? accumulator.getResult(this.chainId, taskId),
+      accumulator.getResult(this.chainId, taskId),
     ]);
     if (generation.state !== 'generated' || (runToken && generation.runToken !== runToken)) {
       // Applied already (by another path, or before a restart) or superseded by a newer run.
@@ -103,26 +142,7 @@ export class ResultApplier {
         (await state.fail(this.chainId, taskId, 'its result left Redis before its files were written')) !== undefined
       );
     }
-    const applied = await this.writeFiles(taskId, result);
-    if (applied === 'deferred') return false;
-    if (generation.runToken) this.appliedRuns.add(generation.runToken);
-    if (!applied.ok) {
-      const finished = await state.fail(this.chainId, taskId, applied.reason);
-      this.settled.set(taskId, result.attempt);
-      this.deps.mirror.update(
-        taskId,
-        { ...this.record(result, applied), status: 'failed', finishedAt: new Date(), error: applied.reason },
-        true,
-      );
-      this.deps.recordExecution(taskId, 'failed', result.attempt, result.usage, applied.reason);
-      return finished !== undefined;
-    }
-    const completion = await state.complete(this.chainId, taskId, result.verdict);
-    if (completion.noop) return false;
-    released.push(...completion.released);
-    this.recordSucceeded(taskId, result, applied.outcomes);
-    for (const each of completion.released) this.deps.mirror.update(each.taskId, { status: 'queued' });
-    return completion.finished !== undefined;
+    return { result, runToken: generation.runToken };
   }
 
   /** Writes the result's files within the chain's caps; 'deferred' when PostgreSQL is down. */

@@ -126,7 +126,7 @@ export class VerifyTasks {
         completedAt: new Date().toISOString(),
         verdict,
       };
-      if (!(await state.commit(this.chainId, runToken, result))) return;
+      if ((await state.commit(this.chainId, runToken, result)) !== 'committed') return;
       const released: ReleasedTask[] = [];
       await this.deps.results.apply(taskId, runToken, released, result);
       await this.deps.enqueue(released);

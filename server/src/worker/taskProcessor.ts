@@ -133,10 +133,12 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         attempt: started.attempt,
         completedAt: new Date().toISOString(),
       };
-      if (await deps.state.commit(chainId, runToken, result)) {
+      const committed = await deps.state.commit(chainId, runToken, result);
+      if (committed === 'committed') {
         deps.onCommitted?.({ chainId, runToken, result });
         return 'committed';
       }
+      if (committed === 'cancelled') return 'cancelled';
       // This run lost its lock (a stall, a network split) and a newer run took the task over.
       deps.logger.warn(
         `Task ${chainId}/${taskId}: a newer run took it over while this one was stalled; this run's result is discarded.`,
