@@ -10,6 +10,7 @@ import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
 import { cancelChain, createChain } from '../../server/src/orchestrator/orchestrator';
 import type { VerifyGate } from '../../server/src/orchestrator/verifyTasks';
 import { addTaskJobs } from '../../server/src/queue/taskQueue';
+import { getTemplateAnalytics } from '../../server/src/templates/templateUsage';
 import { waitUntil } from '../helpers/eventually';
 import { startHarness, TEST_API_KEY, type Harness } from '../helpers/engineHarness';
 import {
@@ -131,6 +132,14 @@ describe('verify and repair', function () {
     );
     // The repair's cost is the chain's: it was billed like any task.
     assert.ok((record.tasks.find((task) => task.taskId === 'repair-1')?.usage.costUsd ?? 0) > 0);
+    // The repair used the library's verify/repair version, whose analytics count the chain as verified.
+    await waitUntil('the repair’s template use to be recorded', async () => {
+      const analytics = await getTemplateAnalytics(harness!.engine.templates, 'verify/repair');
+      return analytics.versions.some((version) => version.runs === 1);
+    });
+    const analytics = await getTemplateAnalytics(harness!.engine.templates, 'verify/repair');
+    const used = analytics.versions.find((version) => version.runs === 1)!;
+    assert.deepEqual([used.succeeded, used.verifiedChains, used.checkedChains], [1, 1, 1]);
   });
 
   it('stops after maxRepairs rounds that do not fix it, ending verify_failed with the failing step', async () => {
