@@ -33,7 +33,9 @@ describe('webview TaskGraph', () => {
     const progressed: TaskSnapshot[] = tasks.map((task) => ({ ...task, status: 'succeeded', attempts: 3 }));
     rerender(<TaskGraph tasks={progressed} selectedTaskId="t7" onSelect={onSelect} layoutCache={cache} />);
     assert.equal(screen.getByTestId('task-node-t0').dataset.status, 'succeeded');
-    assert.ok(screen.getByTestId('task-node-t0').textContent?.includes('attempt 3'));
+    // Fitted, 300 tasks are far too small to read: light boxes (TaskNode.test.tsx), named for screen readers.
+    assert.ok(screen.getByTestId('task-node-t0').classList.contains('status-succeeded'));
+    assert.equal(screen.getByTestId('task-node-t0').title, 'Task t0, Succeeded');
     assert.equal(screen.getByTestId('task-node-t7').getAttribute('aria-pressed'), 'true');
     cache.layout(progressed);
     assert.equal(cache.runs, 1, 'status changes reuse the layout');
