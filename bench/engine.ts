@@ -332,7 +332,12 @@ async function main(): Promise<void> {
     await database.drop();
     await rm(workspace, { recursive: true, force: true });
   }
-  report('engine', figures, { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version });
+  report(
+    'engine',
+    figures,
+    { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    only !== undefined,
+  );
 }
 
 void main().catch((error: unknown) => {

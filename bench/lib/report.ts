@@ -44,14 +44,22 @@ export function readResults(): Record<string, BenchmarkResults> {
   return existsSync(RESULTS) ? (JSON.parse(readFileSync(RESULTS, 'utf8')) as Record<string, BenchmarkResults>) : {};
 }
 
-/** Prints one benchmark's table and puts its figures into bench/results.json. */
-export function report(benchmark: string, figures: readonly Figure[], machine: Record<string, string | number>): void {
+/**
+ * Prints one benchmark's table and puts its figures into bench/results.json: they replace
+ * the benchmark's earlier ones, or, for a run in part (`bench:engine makespan`), only those
+ * of the same name.
+ */
+export function report(
+  benchmark: string,
+  figures: readonly Figure[],
+  machine: Record<string, string | number>,
+  partial = false,
+): void {
   process.stdout.write(`\n${benchmark}\n${formatTable(figures)}\n`);
   const previous = readResults();
-  // A benchmark run in part (bench:engine makespan) keeps its other figures from before.
-  const kept = (previous[benchmark]?.figures ?? []).filter(
-    (old) => !figures.some((each) => each.figure === old.figure),
-  );
+  const kept = partial
+    ? (previous[benchmark]?.figures ?? []).filter((old) => !figures.some((each) => each.figure === old.figure))
+    : [];
   const results: Record<string, BenchmarkResults> = {
     ...previous,
     [benchmark]: { at: new Date().toISOString(), machine, figures: [...kept, ...figures] },
