@@ -208,6 +208,21 @@ describe('webview verify and repair', () => {
       assert.equal(rows[3]?.dataset.ok, 'false');
       assert.equal(within(panel).queryByRole('heading', { name: 'Usage' }), null);
       assert.equal(within(panel).queryByTestId('task-context'), null);
+      assert.equal(within(panel).queryByRole('heading', { name: 'Files' }), null, 'a verify writes no files');
+    });
+
+    it('says a verify’s verdict once: its summary is not repeated above the steps', () => {
+      const summary = 'Passed: npm test.';
+      for (const [task, summaries] of [
+        [makeTask({ id: 'verify-1', kind: 'verify', summary, verify: passed }), 0],
+        [makeTask({ id: 'api', summary: 'Wrote the API.' }), 1],
+      ] as const) {
+        const { unmount } = render(
+          <TaskPanel chain={chain} task={task} output={undefined} messenger={new FakeMessenger()} onClose={() => {}} />,
+        );
+        assert.equal(screen.queryAllByRole('heading', { name: 'Summary' }).length, summaries, task.id);
+        unmount();
+      }
     });
 
     it('says a step timed out or ended without an exit code', () => {

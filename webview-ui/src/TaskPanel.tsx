@@ -123,7 +123,8 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
         </section>
       )}
 
-      {task.summary && (
+      {/* A verify's summary is its verdict, shown with its steps below. */}
+      {task.summary && !isVerify && (
         <section className="panel-section" aria-labelledby="task-summary-heading">
           <h3 id="task-summary-heading">Summary</h3>
           <p className="prose">{task.summary}</p>
@@ -134,8 +135,9 @@ export function TaskPanel({ chain, task, output, messenger, onClose }: TaskPanel
 
       {(running || output !== undefined) && <OutputSection text={output} running={running} />}
 
-      <FilesSection chain={chain} task={task} messenger={messenger} />
-      {(!isVerify || task.usage) && <UsageSection task={task} />}
+      {/* A verify writes no files and calls no model. */}
+      {!isVerify && <FilesSection chain={chain} task={task} messenger={messenger} />}
+      {!isVerify && <UsageSection task={task} />}
       {(!isVerify || task.context) && <ContextSection task={task} />}
     </aside>
   );
