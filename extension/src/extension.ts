@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { ApplyFilesRequest, VerifyConsentRequest } from '../../server/src/protocol';
 import type { TakossApi } from './api';
 import { BackendClient } from './backend/backendClient';
 import { restartOnChanges } from './backend/restartTriggers';
@@ -11,8 +10,7 @@ import { BackendStatusItem } from './statusBar/backendStatusItem';
 import { ChainsStatusItem } from './statusBar/chainsStatusItem';
 import { registerViews } from './views/registerViews';
 import { TaskGraphPanels } from './webview/taskGraphPanels';
-import { verifyConsentHandler } from './workspace/verifyConsent';
-import { WorkspaceWriter } from './workspace/workspaceWriter';
+import { answerWorkspaceRequests } from './workspace/workspaceRequests';
 
 let backend: BackendClient | undefined;
 
@@ -30,7 +28,6 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
   const graphs = new TaskGraphPanels(context.extensionUri, chains, log);
   const views = registerViews(running, chains, log);
   const documents = registerDocumentSchemes(running, chains);
-  const writer = new WorkspaceWriter(documents.proposed, log);
 
   context.subscriptions.push(
     log,
@@ -40,8 +37,7 @@ export function activate(context: vscode.ExtensionContext): TakossApi {
     ...documents.disposables,
     new BackendStatusItem(running),
     new ChainsStatusItem(chains),
-    running.onRequest(ApplyFilesRequest, (params, token) => writer.apply(params, token)),
-    running.onRequest(VerifyConsentRequest, verifyConsentHandler(log)),
+    ...answerWorkspaceRequests(running, documents.proposed, log),
     ...registerCommands({
       backend: running,
       log,
