@@ -200,6 +200,10 @@ export interface StartChainParams {
   readonly model?: string;
   readonly budgetUsd?: number;
   readonly collection?: string;
+  /** `takoss.verify` when the build starts (`never`: no verify is planned). */
+  readonly verify?: 'ask' | 'always' | 'never';
+  /** `takoss.maxRepairs` when the build starts. */
+  readonly maxRepairs?: number;
 }
 
 export interface ChainContextView {

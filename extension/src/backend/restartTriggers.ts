@@ -1,26 +1,23 @@
 import * as vscode from 'vscode';
 import type { ApiKeyStore } from '../settings/apiKeyStore';
-import { affectsBackendSettings, readVerifyMode } from '../settings/explicitSettings';
+import { affectsBackendSettings } from '../settings/explicitSettings';
 import type { BackendClient } from './backendClient';
+
+/**
+ * Read when they are used, not when the backend starts: Build App sends them with each build,
+ * and the consent answer reads `takoss.verify` before each verify. A restart for them would
+ * only interrupt the chains running (the dialog's "Always Run" changes the setting while a
+ * chain waits for the answer).
+ */
+const READ_PER_USE = ['verify', 'maxRepairs'] as const;
 
 /** What the backend's environment is made of changed: a running backend restarts to pick it up. */
 export function restartOnChanges(backend: BackendClient, apiKeys: ApiKeyStore): vscode.Disposable[] {
-  let verifyMode = readVerifyMode();
   return [
     vscode.workspace.onDidChangeConfiguration((event) => {
-      const before = verifyMode;
-      verifyMode = readVerifyMode();
-      // "Always Run" in the verify question turns ask into always while a chain waits for the
-      // answer. The backend asks this window before every verify either way (verifyConsent.ts
-      // reads the setting then), so a restart would only interrupt that chain.
-      const except = before === 'ask' && verifyMode === 'always' ? (['verify'] as const) : [];
-      if (affectsBackendSettings(event, except)) void backend.restartIfRunning();
+      if (affectsBackendSettings(event, READ_PER_USE)) void backend.restartIfRunning();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      // Trust lets the workspace's own takoss.verify count.
-      verifyMode = readVerifyMode();
-      void backend.restartIfRunning();
-    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => void backend.restartIfRunning()),
     apiKeys.onDidChange(() => void backend.restartIfRunning()),
   ];
 }

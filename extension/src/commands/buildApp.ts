@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
 import { ChainStartRequest, type HealthReport } from '../../../server/src/protocol';
 import { describeBackendState } from '../backend/backendState';
+import { readVerifySettings } from '../settings/explicitSettings';
 import { parseBuildAppArguments } from './buildAppArguments';
 import { askOptions, askRequest, defaultOptions } from './buildAppInput';
 import { followBuild, summarizeBuild, type FollowedBuild } from './followBuild';
@@ -47,7 +48,7 @@ export function buildApp(context: CommandContext) {
         try {
           chain = await context.backend.send(
             ChainStartRequest,
-            { request, workspace: folder.uri.fsPath, ...options },
+            { request, workspace: folder.uri.fsPath, ...options, ...readVerifySettings() },
             token,
           );
         } catch (error) {

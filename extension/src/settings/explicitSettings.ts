@@ -27,6 +27,15 @@ export function readVerifyMode(): VerifyMode {
   return parseVerifyMode(explicitValue(vscode.workspace.getConfiguration('takoss'), 'verify'));
 }
 
+/**
+ * What a build takes from the verify settings as they are when it starts (Build App sends
+ * them): the mode, and the repair rounds when set (the backend validates them).
+ */
+export function readVerifySettings(): { verify: VerifyMode; maxRepairs?: number } {
+  const maxRepairs = explicitValue(vscode.workspace.getConfiguration('takoss'), 'maxRepairs');
+  return { verify: readVerifyMode(), ...(typeof maxRepairs === 'number' ? { maxRepairs } : {}) };
+}
+
 /** Whether the change touches a setting the backend reads, other than those in `except`. */
 export function affectsBackendSettings(
   event: vscode.ConfigurationChangeEvent,

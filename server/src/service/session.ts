@@ -113,7 +113,13 @@ export class TakossSession {
     engine.claude(); // no key: refuse before planning
     const workspace = await checkWorkspace(params.workspace);
     const { config } = resolveConfig({
-      explicit: { ...this.deps.settings, concurrency: params.concurrency, model: params.model },
+      explicit: {
+        ...this.deps.settings,
+        concurrency: params.concurrency,
+        model: params.model,
+        verify: params.verify,
+        maxRepairs: params.maxRepairs,
+      },
       explicitSource: 'setting',
       env: this.deps.env,
     });
@@ -245,17 +251,10 @@ export class TakossSession {
     });
   }
 
-  /**
-   * `never` here refuses without a question; otherwise the extension answers, from the
-   * setting's current value and the workspace's trust, asking the user when it is `ask`.
-   */
+  /** The extension answers, from `takoss.verify` as it is then and the workspace's trust, asking the user on `ask`. */
   private verifyGate(): VerifyGate {
-    const { config } = resolveConfig({ explicit: this.deps.settings, explicitSource: 'setting', env: this.deps.env });
     return {
-      consent: (request, signal) =>
-        config.verify === 'never'
-          ? Promise.resolve({ allowed: false, reason: 'takoss.verify is never' })
-          : this.deps.askVerifyConsent({ ...request, commands: [...request.commands] }, signal),
+      consent: (request, signal) => this.deps.askVerifyConsent({ ...request, commands: [...request.commands] }, signal),
     };
   }
 
