@@ -20,6 +20,7 @@ import {
   readInvolvedFiles,
   runVerify,
   withLocalImports,
+  type Toolchain,
   type VerifyOptions,
   type VerifyResult,
   type VerifyStepName,
@@ -148,7 +149,9 @@ export class VerifyTasks {
     const setup = this.deps.setup;
     // A driver given no way to ask runs nothing, and the chain says why.
     if (!setup) return notRun(round, 'this run was not set up to run the project’s checks');
-    const commands = await commandsToRun(setup.workspace, signal);
+    // Detected once: the commands the user consents to are the commands that run.
+    const toolchain = await toolchainOf(setup.workspace, signal);
+    const commands = toolchain?.detected ? toolchain.steps.map((step) => step.commandLine) : [];
     if (commands.length > 0) {
       const answer = await setup.gate.consent(
         { chainId: this.chainId, taskId, workspace: setup.workspace, commands },
@@ -160,6 +163,7 @@ export class VerifyTasks {
     this.deps.logger.info(`Chain ${this.chainId}: ${taskId} runs ${commands.join(', ') || 'nothing'}.`);
     const outcome = await runVerify(setup.workspace, {
       ...setup.options,
+      ...(toolchain ? { toolchain } : {}),
       signal,
       ...(setup.onOutput
         ? { onOutput: (_step: VerifyStepName, chunk: string) => setup.onOutput?.(taskId, chunk) }
@@ -173,14 +177,12 @@ function notRun(round: number, reason: string): VerifyVerdict {
   return { outcome: 'not_run', round, summary: `Not run: ${reason}.`, detail: reason, steps: [] };
 }
 
-/** The command lines verify would run; none when there is nothing to run or package.json is broken. */
-async function commandsToRun(workspace: string, signal: AbortSignal): Promise<string[]> {
+/** The project's toolchain; undefined for a broken package.json (runVerify reports it as a failure a repair can fix). */
+async function toolchainOf(workspace: string, signal: AbortSignal): Promise<Toolchain | undefined> {
   try {
-    const toolchain = await detectToolchain(workspace, { signal });
-    return toolchain.detected ? toolchain.steps.map((step) => step.commandLine) : [];
+    return await detectToolchain(workspace, { signal });
   } catch (error) {
-    // A broken package.json runs nothing: runVerify reports it as a failure a repair can fix.
-    if (error instanceof PackageJsonError) return [];
+    if (error instanceof PackageJsonError) return undefined;
     throw error;
   }
 }

@@ -46,6 +46,8 @@ export interface VerifyOptions {
   readonly extraEnv?: Readonly<Record<string, string>>;
   readonly onStepStart?: (step: VerifyStep) => void;
   readonly onOutput?: (step: VerifyStepName, chunk: string) => void;
+  /** The toolchain already detected (the one whose commands were consented to); detected here when absent. */
+  readonly toolchain?: Toolchain;
   /** The platform to behave as; for tests. @defaultValue process.platform */
   readonly platform?: NodeJS.Platform;
 }
@@ -105,7 +107,7 @@ export async function runVerify(workspaceRoot: string, options: VerifyOptions = 
   throwIfCancelled(options.signal);
   let toolchain: Toolchain;
   try {
-    toolchain = await detectToolchain(root, { signal: options.signal });
+    toolchain = options.toolchain ?? (await detectToolchain(root, { signal: options.signal }));
   } catch (error) {
     throwIfCancelled(options.signal);
     // A broken package.json is a defect of the generated project, so a repair can fix it.
