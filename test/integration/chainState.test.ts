@@ -90,6 +90,25 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     assert.equal(meta?.reservedUsd, 0, 'every reservation was released');
   });
 
+  it('reads the results asked for with the claim, and leaves out those Redis does not have', async () => {
+    await create();
+    await run('a');
+    await run('c');
+    const started = await state.start(chainId, 'b', randomUUID(), 0, ['a', 'c', 'e']);
+    assert.equal(started.kind, 'run');
+    assert.deepEqual(
+      started.kind === 'run' ? [...started.results.keys()] : [],
+      ['a', 'c'],
+      'e has no result yet: it is absent, not null',
+    );
+    assert.equal(started.kind === 'run' ? started.results.get('c')?.summary : undefined, 'did c');
+    assert.deepEqual(
+      await state.start(chainId, 'a', randomUUID(), 0, ['c']),
+      { kind: 'done', state: 'succeeded' },
+      'a refused claim reads nothing',
+    );
+  });
+
   it('never runs or releases anything twice when a job is delivered again', async () => {
     await create();
     await run('a');
@@ -106,9 +125,9 @@ describe('ChainState (the Lua state machine) on a real Redis', () => {
     await create();
     const first = randomUUID();
     const second = randomUUID();
-    assert.deepEqual(await state.start(chainId, 'a', first, 0), { kind: 'run', attempt: 1 });
+    assert.deepEqual(await state.start(chainId, 'a', first, 0), { kind: 'run', attempt: 1, results: new Map() });
     // The first run lost its lock and the job was delivered again.
-    assert.deepEqual(await state.start(chainId, 'a', second, 0), { kind: 'run', attempt: 2 });
+    assert.deepEqual(await state.start(chainId, 'a', second, 0), { kind: 'run', attempt: 2, results: new Map() });
     assert.equal(await state.commit(chainId, first, result('a', 1)), 'stale', 'the older run is stale');
     assert.equal(await state.commit(chainId, second, result('a', 0.5)), 'committed');
     assert.equal(await state.commit(chainId, first, result('a', 1)), 'stale');

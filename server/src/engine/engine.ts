@@ -144,7 +144,7 @@ export class Engine {
       logger: this.options.logger,
       durable: this.repository,
       active: this.active,
-      onCommitted: (commit) => this.localCommits.publish(commit),
+      handOver: this.localCommits,
       ...(onText ? { onText } : {}),
       ...this.options.processor,
     });

@@ -187,10 +187,10 @@ export class ChainDriver {
       await this.results.apply(result.taskId, runToken, released, result);
       await this.dispatch(released);
     } catch (error) {
-      // Nothing is lost: the task is still `generated` (the stream or a reconcile applies it),
-      // or released tasks without a job are enqueued by the next reconcile.
+      // Nothing is lost: the task is still `generated`, or released tasks have no job yet;
+      // the next reconcile applies or enqueues them.
       this.deps.logger.debug(
-        `Task ${this.chainId}/${result.taskId}: applied from the stream instead (${errorMessage(error)}).`,
+        `Task ${this.chainId}/${result.taskId}: left for the next reconcile (${errorMessage(error)}).`,
       );
     }
   }
@@ -207,8 +207,11 @@ export class ChainDriver {
     for (const [id, fields] of reply?.[0]?.[1] ?? []) {
       lastId = id;
       const event = parseEvent(fields);
-      if (event.type === 'task.generated') applying.push(this.results.apply(event.taskId ?? '', event.data, released));
-      else finished = (await this.handle(event)) || finished;
+      if (event.type === 'task.generated') {
+        if (!this.deps.localCommits?.handsOver(this.chainId, event.data ?? '')) {
+          applying.push(this.results.apply(event.taskId ?? '', event.data, released));
+        }
+      } else finished = (await this.handle(event)) || finished;
       this.emit(event);
     }
     finished = (await Promise.all(applying)).some(Boolean) || finished;

@@ -119,8 +119,9 @@ end
 `;
 
 /**
- * Claims a task for a run. ARGV: taskId, runToken, estimateUsd, now.
- * Returns {'run', attempt} | {'done', state} | {'cancelled'} | {'budget'} | {'notReady', state}.
+ * Claims a task for a run. KEYS from 11 on are results to read with the claim (its
+ * ancestors'). ARGV: taskId, runToken, estimateUsd, now. Returns {'run', attempt, result
+ * of KEYS[11] or nil, …} | {'done', state} | {'cancelled'} | {'budget'} | {'notReady', state}.
  */
 export const START_TASK = script(`
 local taskId, token, estimate, now = ARGV[1], ARGV[2], tonumber(ARGV[3]), ARGV[4]
@@ -158,7 +159,8 @@ redis.call('HSET', runs, taskId, cjson.encode({token = token, estimate = estimat
 redis.call('HINCRBYFLOAT', meta, 'reservedUsd', estimate)
 redis.call('HSET', states, taskId, 'running')
 emit('task.started', taskId, tostring(attempt))
-return {'run', attempt}`);
+if #KEYS <= 10 then return {'run', attempt} end
+return {'run', attempt, unpack(redis.call('MGET', unpack(KEYS, 11)))}`);
 
 /**
  * Stores the result of the run that holds the token. ARGV: taskId, runToken, resultJson,

@@ -59,7 +59,8 @@ export interface ChainSpec {
 }
 
 export type StartOutcome =
-  | { readonly kind: 'run'; readonly attempt: number }
+  /** `results`: those of the tasks asked for that Redis has. */
+  | { readonly kind: 'run'; readonly attempt: number; readonly results: Map<string, TaskResult> }
   | { readonly kind: 'done'; readonly state: TaskState }
   | { readonly kind: 'cancelled' }
   | { readonly kind: 'budget' }
@@ -97,7 +98,7 @@ export interface ChainMeta {
 export type ChainVerdict = Pick<VerifyVerdict, 'outcome' | 'round' | 'step' | 'detail'>;
 
 interface ScriptCommands {
-  takossStartTask(...args: (string | number)[]): Promise<string[]>;
+  takossStartTask(...args: (string | number)[]): Promise<(string | null)[]>;
   takossCommitResult(...args: (string | number)[]): Promise<string>;
   takossCompleteTask(...args: (string | number)[]): Promise<string[]>;
   takossFailTask(...args: (string | number)[]): Promise<string>;
@@ -107,8 +108,9 @@ interface ScriptCommands {
   takossRetryTask(...args: (string | number)[]): Promise<string[]>;
 }
 
-const SCRIPTS: Record<keyof ScriptCommands, { source: string; keys: number }> = {
-  takossStartTask: { source: START_TASK, keys: 10 },
+/** `keys` undefined: the call passes the number of its keys first. */
+const SCRIPTS: Record<keyof ScriptCommands, { source: string; keys: number | undefined }> = {
+  takossStartTask: { source: START_TASK, keys: undefined },
   takossCommitResult: { source: COMMIT_RESULT, keys: 11 },
   takossCompleteTask: { source: COMPLETE_TASK, keys: 11 },
   takossFailTask: { source: FAIL_TASK, keys: 10 },
@@ -224,17 +226,32 @@ export class ChainState {
     this.cachedTasks -= spec.graph.tasks.length;
   }
 
-  async start(chainId: string, taskId: string, runToken: string, estimateUsd: number): Promise<StartOutcome> {
-    const [kind, value] = await this.redis.takossStartTask(
-      ...scriptKeys(chainKeys(chainId)),
+  /** Claims `taskId` for run `runToken`, reading the results of `resultsOf` in the same step. */
+  async start(
+    chainId: string,
+    taskId: string,
+    runToken: string,
+    estimateUsd: number,
+    resultsOf: readonly string[] = [],
+  ): Promise<StartOutcome> {
+    const keys = chainKeys(chainId);
+    const [kind, value, ...raws] = await this.redis.takossStartTask(
+      10 + resultsOf.length,
+      ...scriptKeys(keys),
+      ...resultsOf.map((id) => keys.result(id)),
       taskId,
       runToken,
       estimateUsd,
       now(),
     );
     switch (kind) {
-      case 'run':
-        return { kind: 'run', attempt: Number(value) };
+      case 'run': {
+        const results = new Map<string, TaskResult>();
+        raws.forEach((raw, index) => {
+          if (raw !== null) results.set(resultsOf[index]!, JSON.parse(raw) as TaskResult);
+        });
+        return { kind: 'run', attempt: Number(value), results };
+      }
       case 'done':
         return { kind: 'done', state: value as TaskState };
       case 'cancelled':

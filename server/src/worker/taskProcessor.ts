@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { renderContext, scopeContext } from '../context/contextScope';
-import type { LocalCommit } from '../orchestrator/localCommits';
+import type { CommitHandOver } from '../orchestrator/localCommits';
 import type { TaskResult } from '../context/types';
 import { ancestorsOf, taskById } from '../decomposer/taskGraph';
 import { TakossError, errorMessage } from '../errors';
@@ -47,8 +47,8 @@ export interface TaskProcessorDeps {
   readonly runLimits?: Partial<TaskRunLimits>;
   /** Live text of running tasks. */
   readonly onText?: (chainId: string, taskId: string, delta: string) => void;
-  /** Told of each result this process commits (a driver in the same process applies it at once). */
-  readonly onCommitted?: (commit: LocalCommit) => void;
+  /** Told of each commit this process makes (a driver in the same process applies it at once). */
+  readonly handOver?: CommitHandOver;
   /** Jobs running in this process, by job id (for cancelling a chain's runs). */
   readonly active?: Map<string, TaskJobData>;
   /** Runs the task's conversation. @defaultValue runTask (Claude); benchmarks pass a no-op. */
@@ -86,13 +86,11 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
       cacheReadTokens: 0,
       cacheWriteTokens: 0,
     });
-    // Claim the task and fetch its ancestors' results in the same round trip.
-    const [started, fetched] = await Promise.all([
-      deps.state.start(chainId, taskId, runToken, estimate),
-      prefetched ?? deps.accumulator.getResults(chainId, ancestors),
-    ]);
+    // The claim reads the ancestors' results in the same step.
+    const started = await deps.state.start(chainId, taskId, runToken, estimate, prefetched ? [] : ancestors);
     if (started.kind === 'cancelled' || started.kind === 'budget') return started.kind;
     if (started.kind !== 'run') return 'skipped';
+    const fetched = prefetched ?? started.results;
 
     deps.active?.set(job.id ?? runToken, job.data);
     try {
@@ -133,11 +131,14 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
         attempt: started.attempt,
         completedAt: new Date().toISOString(),
       };
-      const committed = await deps.state.commit(chainId, runToken, result);
-      if (committed === 'committed') {
-        deps.onCommitted?.({ chainId, runToken, result });
-        return 'committed';
+      deps.handOver?.committing(runToken);
+      let committed: Awaited<ReturnType<ChainState['commit']>> | undefined;
+      try {
+        committed = await deps.state.commit(chainId, runToken, result);
+      } finally {
+        deps.handOver?.committed(runToken, committed === 'committed' ? { chainId, runToken, result } : undefined);
       }
+      if (committed === 'committed') return 'committed';
       if (committed === 'cancelled') return 'cancelled';
       // This run lost its lock (a stall, a network split) and a newer run took the task over.
       deps.logger.warn(
