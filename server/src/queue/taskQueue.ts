@@ -91,16 +91,16 @@ export async function addTaskJobs(
   chainId: string,
   jobs: readonly { taskId: string; generation: number }[],
 ): Promise<string[]> {
-  if (jobs.length === 0) return [];
-  const jobIds = jobs.map((job) => taskJobId(chainId, job.taskId, job.generation));
-  await queue.addBulk(
-    jobs.map((job, index) => ({
-      name: 'task',
-      data: { chainId, taskId: job.taskId },
-      opts: { jobId: jobIds[index]! },
-    })),
-  );
-  return jobIds;
+  const entries = jobs.map((job) => ({
+    name: 'task',
+    data: { chainId, taskId: job.taskId },
+    opts: { jobId: taskJobId(chainId, job.taskId, job.generation) },
+  }));
+  const [single] = entries;
+  // One job is the usual case on a chain's critical path: add() spares addBulk's MULTI (0.3–0.5 ms).
+  if (entries.length === 1 && single) await queue.add(single.name, single.data, single.opts);
+  else if (entries.length > 1) await queue.addBulk(entries);
+  return entries.map((entry) => entry.opts.jobId);
 }
 
 /** The id of the newest job enqueued for a task, if any. */
