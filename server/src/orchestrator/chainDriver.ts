@@ -7,6 +7,7 @@
  * with the state in Redis on start and every few seconds, so nothing is lost if an event
  * was missed or a process died between two steps.
  */
+import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ContextAccumulator } from '../context/contextAccumulator';
@@ -198,6 +199,9 @@ export class ChainDriver {
   /** Reads and handles the next batch of events after `lastId` (blocking up to a second). */
   private async followEvents(events: string, after: string): Promise<{ lastId: string; finished: boolean }> {
     const reply = await this.deps.blockingRedis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', events, after);
+    // A script's reply arrives with the event it wrote (a claim, a commit, a completion):
+    // that reply continues a chain's critical path, so it is handled before this batch.
+    await setImmediatePromise();
     let lastId = after;
     let finished = false;
     // Events are handled in order; writing the files of generated tasks (independent of
