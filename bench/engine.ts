@@ -33,6 +33,7 @@ import { startFakeProcess } from './lib/fakeProcess';
 import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
 import { benchGraph } from './lib/benchGraph';
 import { chainSpanMs, noopExecute } from './lib/chainRuns';
+import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
 
 const API_KEY = 'sk-ant-bench-0000000000000000';
@@ -211,6 +212,58 @@ async function throughputFigures(context: Context): Promise<Figure[]> {
   ];
 }
 
+/** Tasks in the chains whose Redis commands are counted. */
+const COUNTED_TASKS = 200;
+
+/**
+ * Redis commands sent per no-op task (a script is one): a count, so unlike the times above it
+ * does not move with the machine's load. A wide chain (the throughput run's shape, 16 at a
+ * time) and a linear one (every task a critical-path hop, 4 at a time as in the hop figure),
+ * against raw BullMQ's commands per no-op job.
+ */
+async function commandFigures(context: Context): Promise<Figure[]> {
+  const counter = new CommandCounter(context.config.redisUrl);
+  const counted = async (engine: Engine, tasks: readonly BenchTask[]): Promise<CommandCount> => {
+    await warmUp(engine, context);
+    await counter.start();
+    await runChain(engine, context, tasks);
+    const count = await counter.stop();
+    await engine.close();
+    return count;
+  };
+  const noop = { processor: { execute: noopExecute } };
+  const wide = await counted(
+    await openEngine(context, 16, context.fake.baseUrl, noop),
+    layeredDag(10, COUNTED_TASKS / 10),
+  );
+  const linear = await counted(
+    await openEngine(context, 4, context.fake.baseUrl, noop),
+    linearChain(COUNTED_TASKS, 0, 'c'),
+  );
+  let raw: CommandCount | undefined;
+  await rawBullmqThroughput(COUNTED_TASKS, 16, {
+    start: () => counter.start(),
+    end: async () => (raw = await counter.stop()),
+  });
+  const rawPerJob = raw!.total / COUNTED_TASKS;
+  const figure = (shape: string, count: CommandCount): Figure => {
+    const perTask = count.total / COUNTED_TASKS;
+    return {
+      figure: `Redis commands sent per no-op task, ${shape} (MONITOR; a script is one)`,
+      baseline: `raw BullMQ no-op jobs: ${rawPerJob.toFixed(2)} per job (${describePer(raw!, COUNTED_TASKS, 4)})`,
+      takoss: `${perTask.toFixed(2)} per task (${describePer(count, COUNTED_TASKS)})`,
+      ratio: perTask / rawPerJob,
+      goal: 'context: round trips per task',
+      met: true,
+      detail: { perTask, rawPerJob },
+    };
+  };
+  return [
+    figure(`${COUNTED_TASKS}-task chain in 10 layers, 16 at a time`, wide),
+    figure(`${COUNTED_TASKS}-task linear chain, 4 at a time`, linear),
+  ];
+}
+
 /** A 12-task build whose tasks write real-sized files; scoped context against naive chaining. */
 async function tokenFigures(context: Context): Promise<Figure[]> {
   const ids = [
@@ -326,6 +379,7 @@ async function main(): Promise<void> {
     if (!only || only === 'makespan') figures.push(...(await makespanFigures(context)));
     if (!only || only === 'hops') figures.push(...(await hopFigures(context)));
     if (!only || only === 'throughput') figures.push(...(await throughputFigures(context)));
+    if (!only || only === 'commands') figures.push(...(await commandFigures(context)));
     if (!only || only === 'tokens') figures.push(...(await tokenFigures(context)));
   } finally {
     await fake.close();

@@ -101,8 +101,15 @@ export async function rawBullmqLatency(): Promise<number[]> {
   return latencies;
 }
 
-/** Raw BullMQ: `count` no-op jobs added at once, processed `concurrency` at a time. */
-export async function rawBullmqThroughput(count: number, concurrency: number): Promise<number> {
+/**
+ * Raw BullMQ: `count` no-op jobs added at once, processed `concurrency` at a time. `around`
+ * is told when the measured part (from the add to the last completion) starts and ends.
+ */
+export async function rawBullmqThroughput(
+  count: number,
+  concurrency: number,
+  around?: { readonly start: () => Promise<void>; readonly end: () => Promise<unknown> },
+): Promise<number> {
   const name = `raw-${randomBytes(4).toString('hex')}`;
   const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
   const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
@@ -114,12 +121,15 @@ export async function rawBullmqThroughput(count: number, concurrency: number): P
     if (++completed === count) finished();
   });
   await worker.waitUntilReady();
+  await queue.waitUntilReady();
+  await around?.start();
   const started = performance.now();
   await queue.addBulk(
     Array.from({ length: count }, (_, index) => ({ name: 'noop', data: { index }, opts: { removeOnComplete: true } })),
   );
   await done;
   const seconds = (performance.now() - started) / 1000;
+  await around?.end();
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
