@@ -224,12 +224,17 @@ const COUNTED_TASKS = 200;
 async function commandFigures(context: Context): Promise<Figure[]> {
   const counter = new CommandCounter(context.config.redisUrl);
   const counted = async (engine: Engine, tasks: readonly BenchTask[]): Promise<CommandCount> => {
-    await warmUp(engine, context);
-    await counter.start();
-    await runChain(engine, context, tasks);
-    const count = await counter.stop();
-    await engine.close();
-    return count;
+    try {
+      await warmUp(engine, context);
+      await counter.start();
+      // Stopped whatever happens: a failed chain must not leave MONITOR on.
+      const [ran] = await Promise.allSettled([runChain(engine, context, tasks)]);
+      const count = await counter.stop();
+      if (ran.status === 'rejected') throw ran.reason instanceof Error ? ran.reason : new Error(String(ran.reason));
+      return count;
+    } finally {
+      await engine.close();
+    }
   };
   const noop = { processor: { execute: noopExecute } };
   const wide = await counted(

@@ -1,8 +1,9 @@
 /**
  * Counts the commands clients send to Redis while something runs (MONITOR; the commands a
- * Lua script runs are not counted — a script is one command). Unlike a time, the count does
- * not move with the machine's load, so it shows what a change to the engine's round trips did.
- * MONITOR sees every client of the server: nothing else may use it meanwhile.
+ * Lua script runs are not counted — a script is one command). A count moves far less with the
+ * machine's load than a time does (how events batch still varies it a little), so it shows
+ * what a change to the engine's round trips did. MONITOR sees every client of the server:
+ * nothing else may use it meanwhile.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -13,11 +14,17 @@ export interface CommandCount {
   readonly byCommand: readonly (readonly [string, number])[];
 }
 
+/** How long an echo may take to show up in MONITOR before counting gives up. */
+const MARK_TIMEOUT_MS = 10_000;
+
 export class CommandCounter {
   private readonly client: Redis;
   private monitor: Redis | undefined;
+  /** Sends the echoes that mark the start and the end; connected before counting starts. */
+  private sender: Redis | undefined;
   private counts = new Map<string, number>();
-  /** Echoes this counter sent, by marker, each with what to call when MONITOR shows it. */
+  private counting = false;
+  /** Echoes sent and not yet seen, by marker, with what to do when MONITOR shows them. */
   private readonly markers = new Map<string, () => void>();
 
   constructor(redisUrl: string) {
@@ -26,41 +33,54 @@ export class CommandCounter {
 
   /** Starts counting: every command the server runs after this resolves is counted. */
   async start(): Promise<void> {
+    this.sender = this.client.duplicate();
+    await this.sender.ping();
     this.monitor = await this.client.monitor();
     this.monitor.on('monitor', (_time: string, args: string[], source: string) => {
       if (source === 'lua') return;
       const marked = args[0]?.toLowerCase() === 'echo' ? this.markers.get(args[1] ?? '') : undefined;
       if (marked) return marked();
+      if (!this.counting) return;
       const name = (args[0] ?? '').toLowerCase();
       this.counts.set(name, (this.counts.get(name) ?? 0) + 1);
     });
-    await this.mark();
-    this.counts = new Map();
+    await this.mark(() => {
+      this.counts = new Map();
+      this.counting = true;
+    });
   }
 
   /** Stops counting: the commands the server ran before this call are counted, no later one. */
   async stop(): Promise<CommandCount> {
     try {
-      await this.mark();
+      await this.mark(() => (this.counting = false));
     } finally {
+      this.counting = false;
       this.monitor?.disconnect();
-      this.monitor = undefined;
+      this.sender?.disconnect();
+      this.monitor = this.sender = undefined;
     }
     const byCommand = [...this.counts].sort((a, b) => b[1] - a[1]);
     return { total: byCommand.reduce((sum, [, count]) => sum + count, 0), byCommand };
   }
 
-  /** Sends an echo and waits until MONITOR shows it: what ran before it has been seen. */
-  private async mark(): Promise<void> {
+  /** Sends an echo; `seen` runs when MONITOR shows it, in order with every other command. */
+  private async mark(seen: () => void): Promise<void> {
     const marker = `takoss-bench-${randomBytes(6).toString('hex')}`;
-    const seen = new Promise<void>((resolve) => this.markers.set(marker, resolve));
-    const sender = this.client.duplicate();
+    let timer: NodeJS.Timeout | undefined;
+    const shown = new Promise<void>((resolve, reject) => {
+      this.markers.set(marker, () => {
+        seen();
+        resolve();
+      });
+      timer = setTimeout(() => reject(new Error('MONITOR did not show the marker')), MARK_TIMEOUT_MS);
+    });
     try {
-      await sender.echo(marker);
-      await seen;
+      await this.sender!.echo(marker);
+      await shown;
     } finally {
+      clearTimeout(timer);
       this.markers.delete(marker);
-      sender.disconnect();
     }
   }
 }

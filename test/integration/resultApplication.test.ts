@@ -82,6 +82,37 @@ describe('applying task results once, whichever path brings them', function () {
     assert.deepEqual(mirrored, states);
   });
 
+  it('applies at once a result whose commit ran in Redis but had no answer, without waiting for a reconcile', async () => {
+    harness = await startHarness({
+      plans: [{ tasks: [planTask('a'), planTask('b', ['a'])] }],
+      tasks: { a: { files: [file('a')] }, b: { files: [file('b')] } },
+    });
+    const { engine } = harness;
+    // The commit of "a" runs in Redis, then its reply is lost (the connection dropped): the
+    // worker hears an error only after the driver has read the commit's event.
+    const commit = engine.state.commit.bind(engine.state);
+    engine.state.commit = async (...args: Parameters<typeof commit>) => {
+      const answer = await commit(...args);
+      if (args[2].taskId !== 'a') return answer;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      throw new Error('Connection is closed.');
+    };
+    // Only a reconcile refreshes the TTL: the driver's first, then one every 5 s.
+    const refreshTtl = engine.accumulator.refreshTtl.bind(engine.accumulator);
+    let reconciles = 0;
+    engine.accumulator.refreshTtl = (...args: Parameters<typeof refreshTtl>) => {
+      reconciles++;
+      return refreshTtl(...args);
+    };
+    const { created, applier, calls } = await countedChain(harness, 2);
+    await engine.startWorker(2);
+    const result = await engine.driver(created.chainId, applier).run();
+
+    assert.equal(result.status, 'succeeded');
+    assertWrittenOnce(calls, 2);
+    assert.equal(reconciles, 1, 'nothing waited for a second reconcile');
+  });
+
   const ids = Array.from({ length: 16 }, (_, index) => `t${index}`);
   const script = {
     plans: [{ tasks: ids.map((id, index) => planTask(id, index < 6 ? [] : [ids[index - 6]!])) }],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { TaskResult } from '../../server/src/context/types';
 import { ZERO_USAGE } from '../../server/src/llm/usage';
-import { LocalCommits, type LocalCommit } from '../../server/src/orchestrator/localCommits';
+import { LocalCommits, type HandOverListener, type LocalCommit } from '../../server/src/orchestrator/localCommits';
 
 const result = (taskId: string): TaskResult => ({
   taskId,
@@ -20,57 +20,77 @@ const commit = (chainId: string, runToken: string, taskId: string): LocalCommit 
   result: result(taskId),
 });
 
+/** A driver's listener that writes down what it is handed. */
+function recorder() {
+  const heard: string[] = [];
+  const listener: HandOverListener = {
+    committed: (each) => heard.push(`committed ${each.result.taskId} ${each.runToken}`),
+    unresolved: (taskId, runToken) => heard.push(`unresolved ${taskId} ${runToken}`),
+  };
+  return { heard, listener };
+}
+
 describe('the in-process hand-over of committed results', () => {
-  it("hands over a run's result only while its commit is in flight and its chain has a driver here", () => {
+  it("takes over a run's event only while its commit is in flight and its chain has a driver here", () => {
     const commits = new LocalCommits();
     commits.committing('run-1');
-    assert.equal(commits.handsOver('chain-a', 'run-1'), false, 'no driver of chain-a in this process');
-    const received: LocalCommit[] = [];
-    const unsubscribe = commits.subscribe('chain-a', (each) => received.push(each));
-    assert.equal(commits.handsOver('chain-a', 'run-1'), true);
-    assert.equal(commits.handsOver('chain-a', 'run-2'), false, 'a run this process is not committing');
-    assert.equal(commits.handsOver('chain-b', 'run-1'), false, 'another chain');
+    assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), false, 'no driver of chain-a in this process');
+    const { heard, listener } = recorder();
+    const unsubscribe = commits.subscribe('chain-a', listener);
+    assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), true);
+    assert.equal(commits.takesOver('chain-a', 'api', 'run-2'), false, 'a run this process is not committing');
+    assert.equal(commits.takesOver('chain-b', 'api', 'run-1'), false, 'another chain');
 
     commits.committed('run-1', commit('chain-a', 'run-1', 'api'));
-    assert.deepEqual(
-      received.map((each) => each.result.taskId),
-      ['api'],
-    );
-    assert.equal(commits.handsOver('chain-a', 'run-1'), false, 'delivered: a late event is for the applier to skip');
+    assert.deepEqual(heard, ['committed api run-1']);
+    assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), false, 'handed over: a late event is the applier’s');
     unsubscribe();
     commits.committing('run-3');
-    assert.equal(commits.handsOver('chain-a', 'run-3'), false, 'the driver left: the stream must apply it');
+    assert.equal(commits.takesOver('chain-a', 'ui', 'run-3'), false, 'the driver left: the stream must bring it');
   });
 
-  it('forgets a commit that was refused or failed, so that the stream applies whatever Redis holds', () => {
+  it('sends the driver to Redis for a run whose event it left to a commit that had no answer', () => {
     const commits = new LocalCommits();
-    const received: LocalCommit[] = [];
-    commits.subscribe('chain-a', (each) => received.push(each));
+    const { heard, listener } = recorder();
+    commits.subscribe('chain-a', listener);
+    commits.committing('run-1');
+    assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), true);
+    commits.committed('run-1', undefined);
+    assert.deepEqual(heard, ['unresolved api run-1']);
+    assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), false, 'settled: the stream path is open again');
+  });
+
+  it('tells the driver nothing about a refused commit whose event it never left to the hand-over', () => {
+    const commits = new LocalCommits();
+    const { heard, listener } = recorder();
+    commits.subscribe('chain-a', listener);
     commits.committing('run-1');
     commits.committed('run-1', undefined);
-    assert.equal(commits.handsOver('chain-a', 'run-1'), false);
-    assert.deepEqual(received, [], 'nothing is delivered for a commit that did not happen');
+    assert.deepEqual(heard, [], 'its event, if any, is read from the stream as usual');
   });
 
   it("never lets a driver's failure reach the worker that committed", () => {
     const commits = new LocalCommits();
-    commits.subscribe('chain-a', () => {
+    const failing = () => {
       throw new Error('the driver failed');
-    });
+    };
+    commits.subscribe('chain-a', { committed: failing, unresolved: failing });
     commits.committing('run-1');
     assert.doesNotThrow(() => commits.committed('run-1', commit('chain-a', 'run-1', 'api')));
-    assert.equal(commits.handsOver('chain-a', 'run-1'), false);
+    commits.committing('run-2');
+    assert.equal(commits.takesOver('chain-a', 'ui', 'run-2'), true);
+    assert.doesNotThrow(() => commits.committed('run-2', undefined));
   });
 
   it('keeps the newest subscription of a chain when an older one unsubscribes late', () => {
     const commits = new LocalCommits();
-    const first: string[] = [];
-    const second: string[] = [];
-    const unsubscribeFirst = commits.subscribe('chain-a', (each) => first.push(each.runToken));
-    commits.subscribe('chain-a', (each) => second.push(each.runToken));
+    const first = recorder();
+    const second = recorder();
+    const unsubscribeFirst = commits.subscribe('chain-a', first.listener);
+    commits.subscribe('chain-a', second.listener);
     unsubscribeFirst();
     commits.committing('run-1');
     commits.committed('run-1', commit('chain-a', 'run-1', 'api'));
-    assert.deepEqual([first, second], [[], ['run-1']]);
+    assert.deepEqual([first.heard, second.heard], [[], ['committed api run-1']]);
   });
 });

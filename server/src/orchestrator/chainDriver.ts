@@ -12,13 +12,14 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { chainKeys } from '../context/keys';
+import type { TaskResult } from '../context/types';
 import { errorMessage } from '../errors';
 import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
 import type { Logger } from '../logger';
 import { addTaskJobs, currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
 import type { ChainRepository } from './chainRepository';
 import { ChainMirror } from './chainMirror';
-import type { LocalCommit, LocalCommits } from './localCommits';
+import type { LocalCommits } from './localCommits';
 import type { TemplateDb } from '../templates/templateStore';
 import type { ExecutionStatus } from '../templates/templateUsage';
 import type { ChainWriteLimits } from '../workspace/fileReview';
@@ -122,7 +123,10 @@ export class ChainDriver {
     this.spec = await this.deps.state.spec(this.chainId);
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
-    const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, (commit) => void this.applyLocal(commit));
+    const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, {
+      committed: ({ runToken, result }) => void this.applyHandedOver(result.taskId, runToken, result),
+      unresolved: (taskId, runToken) => void this.applyHandedOver(taskId, runToken),
+    });
     try {
       let followed: { lastId: string; finished: boolean };
       try {
@@ -181,26 +185,27 @@ export class ChainDriver {
     return { lastId, finished };
   }
 
-  /** Applies a result committed by this process's worker at once; the stream path is the fallback. */
-  private async applyLocal({ runToken, result }: LocalCommit): Promise<void> {
+  /**
+   * Applies what this process's worker handed over at once: its committed result, or (no
+   * result: its commit had no answer) whatever Redis holds for that run.
+   */
+  private async applyHandedOver(taskId: string, runToken: string, result?: TaskResult): Promise<void> {
     const released: ReleasedTask[] = [];
     try {
-      await this.results.apply(result.taskId, runToken, released, result);
+      await this.results.apply(taskId, runToken, released, result);
       await this.dispatch(released);
     } catch (error) {
       // Nothing is lost: the task is still `generated`, or released tasks have no job yet;
       // the next reconcile applies or enqueues them.
-      this.deps.logger.debug(
-        `Task ${this.chainId}/${result.taskId}: left for the next reconcile (${errorMessage(error)}).`,
-      );
+      this.deps.logger.debug(`Task ${this.chainId}/${taskId}: left for the next reconcile (${errorMessage(error)}).`);
     }
   }
 
   /** Reads and handles the next batch of events after `lastId` (blocking up to a second). */
   private async followEvents(events: string, after: string): Promise<{ lastId: string; finished: boolean }> {
     const reply = await this.deps.blockingRedis.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', events, after);
-    // A script's reply arrives with the event it wrote (a claim, a commit, a completion):
-    // that reply continues a chain's critical path, so it is handled before this batch.
+    // A script's reply (a claim, a commit, a completion) usually arrives in the same I/O turn
+    // as the event it wrote; it continues a chain's critical path, so it goes before the batch.
     await setImmediatePromise();
     let lastId = after;
     let finished = false;
@@ -212,7 +217,7 @@ export class ChainDriver {
       lastId = id;
       const event = parseEvent(fields);
       if (event.type === 'task.generated') {
-        if (!this.deps.localCommits?.handsOver(this.chainId, event.data ?? '')) {
+        if (!this.deps.localCommits?.takesOver(this.chainId, event.taskId ?? '', event.data ?? '')) {
           applying.push(this.results.apply(event.taskId ?? '', event.data, released));
         }
       } else finished = (await this.handle(event)) || finished;

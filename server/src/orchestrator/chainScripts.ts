@@ -159,8 +159,13 @@ redis.call('HSET', runs, taskId, cjson.encode({token = token, estimate = estimat
 redis.call('HINCRBYFLOAT', meta, 'reservedUsd', estimate)
 redis.call('HSET', states, taskId, 'running')
 emit('task.started', taskId, tostring(attempt))
-if #KEYS <= 10 then return {'run', attempt} end
-return {'run', attempt, unpack(redis.call('MGET', unpack(KEYS, 11)))}`);
+local reply = {'run', attempt}
+-- In slices: Lua's unpack stops at a few thousand values.
+for first = 11, #KEYS, 1000 do
+  local values = redis.call('MGET', unpack(KEYS, first, math.min(first + 999, #KEYS)))
+  for i = 1, #values do reply[#reply + 1] = values[i] end
+end
+return reply`);
 
 /**
  * Stores the result of the run that holds the token. ARGV: taskId, runToken, resultJson,

@@ -1,15 +1,17 @@
 /**
  * Results committed by a worker in this process, handed straight to the driver of their
  * chain when it runs in the same process (the usual case: `takoss build` and the VS Code
- * backend run both). It saves the driver three round trips per task — waking on the event
- * stream, then reading the task's state and result — on the chain's critical path. The
- * stream stays the path that always works (drivers and workers on other machines); the
- * driver applies each run's result once, whichever path brings it.
+ * backend run both). It saves the driver two round trips per task on the chain's critical
+ * path: waking on the event stream, then reading the task's state and result. The stream
+ * stays the path that always works (drivers and workers on other machines); the driver
+ * applies each run's result once, whichever path brings it.
  *
  * A commit's `task.generated` event can reach this process's driver before the commit's own
  * reply reaches the worker (Redis answers both in the same instant). So the worker announces
  * a commit before sending it, and the driver leaves the events of announced runs to the
- * hand-over instead of reading the result back from Redis while the result is on its way.
+ * hand-over instead of reading the result back while it is on its way. A commit that ends
+ * without an answer (the connection dropped after Redis ran it, a resend found it done) sends
+ * the driver back to Redis for what it holds, so no result waits for a reconcile.
  */
 import type { TaskResult } from '../context/types';
 
@@ -24,41 +26,55 @@ export interface LocalCommit {
 export interface CommitHandOver {
   /** Called before the run's commit is sent. */
   committing(runToken: string): void;
-  /** The commit's answer: the result when it was committed, undefined when it was not. */
+  /** The commit's outcome: the result when it was committed; undefined when it was not, or threw. */
   committed(runToken: string, commit: LocalCommit | undefined): void;
 }
 
+/** The driver's side: what it is handed for its chain. */
+export interface HandOverListener {
+  /** A result this process committed. */
+  committed(commit: LocalCommit): void;
+  /** A run whose event the driver left to the hand-over ended without a committed result. */
+  unresolved(taskId: string, runToken: string): void;
+}
+
 export class LocalCommits implements CommitHandOver {
-  private readonly listeners = new Map<string, (commit: LocalCommit) => void>();
+  private readonly listeners = new Map<string, HandOverListener>();
   /** Runs whose commit is in flight in this process. */
   private readonly inFlight = new Set<string>();
+  /** Runs whose `task.generated` event a driver left to the hand-over, with their task. */
+  private readonly leftToUs = new Map<string, { chainId: string; taskId: string }>();
 
   committing(runToken: string): void {
     this.inFlight.add(runToken);
   }
 
-  /** Hands a committed result to its chain's driver in this process, if there is one. Never throws. */
+  /** Tells the chain's driver in this process, if there is one. Never throws. */
   committed(runToken: string, commit: LocalCommit | undefined): void {
     this.inFlight.delete(runToken);
-    if (!commit) return;
+    const left = this.leftToUs.get(runToken);
+    this.leftToUs.delete(runToken);
     try {
-      this.listeners.get(commit.chainId)?.(commit);
+      if (commit) this.listeners.get(commit.chainId)?.committed(commit);
+      else if (left) this.listeners.get(left.chainId)?.unresolved(left.taskId, runToken);
     } catch {
       // The worker's job is done either way: the driver's reconcile applies the result.
     }
   }
 
   /**
-   * True when the run's result is being handed over in this process: its `task.generated`
-   * event needs no reading back. A driver that reads the event is subscribed, so the result
-   * reaches it (or, if applying it fails, its next reconcile does).
+   * Whether the hand-over takes over the `task.generated` event of run `runToken`: true while
+   * this process is committing that run for a driver here, which then hears from the commit
+   * (the result, or `unresolved`) instead of reading the event's result from Redis.
    */
-  handsOver(chainId: string, runToken: string): boolean {
-    return this.inFlight.has(runToken) && this.listeners.has(chainId);
+  takesOver(chainId: string, taskId: string, runToken: string): boolean {
+    if (!this.inFlight.has(runToken) || !this.listeners.has(chainId)) return false;
+    this.leftToUs.set(runToken, { chainId, taskId });
+    return true;
   }
 
-  /** Receives the chain's commits until the returned function is called. */
-  subscribe(chainId: string, listener: (commit: LocalCommit) => void): () => void {
+  /** Receives what is handed over for the chain until the returned function is called. */
+  subscribe(chainId: string, listener: HandOverListener): () => void {
     this.listeners.set(chainId, listener);
     return () => {
       if (this.listeners.get(chainId) === listener) this.listeners.delete(chainId);

