@@ -162,7 +162,7 @@ async function hopFigures(context: Context): Promise<Figure[]> {
     .map((job) => job.processedOn! - job.timestamp);
   await engine.close();
   await fake.stop();
-  const raw = await rawBullmqLatency();
+  const raw = await rawBullmqLatency(context.config.redisUrl);
   const sorted = [...rounds].sort((a, b) => a.perHop - b.perHop);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   const perHop = median.perHop;
@@ -197,7 +197,7 @@ async function throughputFigures(context: Context): Promise<Figure[]> {
   await warmUp(engine, context);
   const takoss = await runChain(engine, context, tasks);
   await engine.close();
-  const raw = await rawBullmqThroughput(tasks.length, 16);
+  const raw = await rawBullmqThroughput(context.config.redisUrl, tasks.length, 16);
   const takossRate = tasks.length / (takoss.ms / 1000);
   return [
     {
@@ -246,7 +246,7 @@ async function commandFigures(context: Context): Promise<Figure[]> {
     linearChain(COUNTED_TASKS, 0, 'c'),
   );
   let raw: CommandCount | undefined;
-  await rawBullmqThroughput(COUNTED_TASKS, 16, {
+  await rawBullmqThroughput(context.config.redisUrl, COUNTED_TASKS, 16, {
     start: () => counter.start(),
     end: async () => (raw = await counter.stop()),
   });
@@ -378,7 +378,9 @@ async function main(): Promise<void> {
   const database = freshDatabase('takoss_bench');
   const fake = await startFakeAnthropic({});
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'takoss-bench-'));
-  const context: Context = { fake, workspace, config: { ...DEFAULT_CONFIG, databaseUrl: database.url } };
+  // REDIS_URL measures on another Redis (a Unix socket, say); Takoss and the baselines alike.
+  const redisUrl = process.env.REDIS_URL ?? DEFAULT_CONFIG.redisUrl;
+  const context: Context = { fake, workspace, config: { ...DEFAULT_CONFIG, redisUrl, databaseUrl: database.url } };
   const figures: Figure[] = [];
   try {
     if (!only || only === 'makespan') figures.push(...(await makespanFigures(context)));

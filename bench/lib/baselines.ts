@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import type { TaskGraph } from '../../server/src/decomposer/taskGraph';
-import type { Engine } from '../../server/src/engine/engine';
+import { connectionFor, type Engine } from '../../server/src/engine/engine';
 import { writeFileTool } from '../../server/src/llm/tools';
 import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
 import { percentile } from './dag';
@@ -73,10 +73,13 @@ export async function measureCallOverhead(engine: Engine, graph: TaskGraph): Pro
   return percentile(times.slice(5), 50);
 }
 
+/** BullMQ's connection to the Redis at `redisUrl` (the one Takoss is measured on), as workers have it. */
+const rawConnection = (redisUrl: string) => connectionFor(redisUrl, true);
+
 /** Raw BullMQ: one job at a time to an idle worker, add → processor start. */
-export async function rawBullmqLatency(): Promise<number[]> {
+export async function rawBullmqLatency(redisUrl: string): Promise<number[]> {
   const name = `raw-${randomBytes(4).toString('hex')}`;
-  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const connection = rawConnection(redisUrl);
   const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
   const latencies: number[] = [];
   let finished: (() => void) | undefined;
@@ -106,12 +109,13 @@ export async function rawBullmqLatency(): Promise<number[]> {
  * is told when the measured part (from the add to the last completion) starts and ends.
  */
 export async function rawBullmqThroughput(
+  redisUrl: string,
   count: number,
   concurrency: number,
   around?: { readonly start: () => Promise<void>; readonly end: () => Promise<unknown> },
 ): Promise<number> {
   const name = `raw-${randomBytes(4).toString('hex')}`;
-  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const connection = rawConnection(redisUrl);
   const queue = new Queue(name, { connection, prefix: 'takoss-bench' });
   let completed = 0;
   let finished!: () => void;

@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { redisOptionsFromUrl } from '../../server/src/services/redis';
 
 export interface CommandCount {
   readonly total: number;
@@ -28,7 +29,7 @@ export class CommandCounter {
   private readonly markers = new Map<string, () => void>();
 
   constructor(redisUrl: string) {
-    this.client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    this.client = new Redis({ ...redisOptionsFromUrl(redisUrl), lazyConnect: true, maxRetriesPerRequest: 1 });
   }
 
   /** Starts counting: every command the server runs after this resolves is counted. */

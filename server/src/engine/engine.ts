@@ -247,7 +247,7 @@ export class Engine {
 }
 
 /** BullMQ connection options for a Redis URL; workers must never give up on a command. */
-function connectionFor(url: string, worker = false): ConnectionOptions {
+export function connectionFor(url: string, worker = false): ConnectionOptions {
   const { host, port, path, db, username, password, tls } = redisOptionsFromUrl(url);
   const defined = Object.entries({ host, port, path, db, username, password, tls }).filter(
     ([, value]) => value !== undefined,
