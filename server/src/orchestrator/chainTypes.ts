@@ -2,21 +2,13 @@
  * The vocabulary of a chain's live state: task states, chain statuses, the spec stored once per
  * chain, and what the state machine's transitions answer (chainState.ts).
  */
+import { TASK_STATUSES } from '../chainSnapshot';
 import type { TaskResult, VerifyVerdict } from '../context/types';
 import type { TaskGraph } from '../decomposer/taskGraph';
 import type { TemplateVariable } from '../templates/render';
 
-export const TASK_STATES = [
-  'waiting',
-  'queued',
-  'running',
-  'generated',
-  'succeeded',
-  'failed',
-  'skipped',
-  'cancelled',
-  'unneeded',
-] as const;
+/** A task's states in Redis: the snapshot shows them under the same names. */
+export const TASK_STATES = TASK_STATUSES;
 export type TaskState = (typeof TASK_STATES)[number];
 
 export const CHAIN_FINAL_STATUSES = ['succeeded', 'failed', 'partial', 'cancelled', 'budget_exceeded'] as const;
