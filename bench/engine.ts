@@ -3,21 +3,19 @@
  * baseline in the same run, on the real Redis, PostgreSQL and BullMQ, with Claude simulated
  * by the local Messages-API fake (its delay is the "model time" of a task).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Job } from 'bullmq';
-import { DEFAULT_CONFIG, type TakossConfig } from '../server/src/config';
+import { DEFAULT_CONFIG } from '../server/src/config';
 import { renderContext } from '../server/src/context/contextScope';
 import type { GeneratedFile } from '../server/src/context/types';
 import { validateTaskGraph } from '../server/src/decomposer/taskGraph';
-import { Engine, type EngineOptions } from '../server/src/engine/engine';
-import { silentLogger } from '../server/src/logger';
+import type { Engine } from '../server/src/engine/engine';
 import { workspaceApplier } from '../server/src/cli/workspaceApplier';
 import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
 import type { TaskJobData } from '../server/src/queue/taskQueue';
-import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScript } from '../test/fixtures/fakeAnthropic';
+import { startFakeAnthropic } from '../test/fixtures/fakeAnthropic';
 import { freshDatabase } from '../test/helpers/database';
 import {
   criticalPath,
@@ -32,73 +30,10 @@ import {
 import { startFakeProcess } from './lib/fakeProcess';
 import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
 import { benchGraph } from './lib/benchGraph';
-import { chainSpanMs, noopExecute } from './lib/chainRuns';
+import { noopExecute } from './lib/chainRuns';
+import { delays, openEngine, REQUEST, runChain, warmUp, WARM_UP, type Context } from './lib/engineBench';
 import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
-
-const API_KEY = 'sk-ant-bench-0000000000000000';
-const REQUEST = 'Benchmark chain';
-/** Warm-up tasks: ids of their own, so that their script never overrides a measured task's. */
-const WARM_UP = linearChain(5, 0, 'warm');
-
-interface Context {
-  /** In-process fake, for figures that read what was sent (tokens). */
-  readonly fake: FakeAnthropic;
-  readonly config: TakossConfig;
-  readonly workspace: string;
-}
-
-const envFor = (baseUrl: string): NodeJS.ProcessEnv => ({ ANTHROPIC_API_KEY: API_KEY, ANTHROPIC_BASE_URL: baseUrl });
-
-/** Scripts where each task answers with no files after `delayMs` (one call per task). */
-const delays = (tasks: readonly BenchTask[]): FakeAnthropicScript => ({
-  tasks: Object.fromEntries(tasks.map((task) => [task.id, { delayMs: task.delayMs, summary: 'ok' }])),
-});
-
-async function openEngine(
-  context: Context,
-  concurrency: number,
-  baseUrl: string,
-  extra: Partial<EngineOptions> = {},
-): Promise<Engine> {
-  const engine = await Engine.open({
-    config: { ...context.config, concurrency },
-    env: envFor(baseUrl),
-    logger: silentLogger,
-    queue: { name: `bench-${randomBytes(4).toString('hex')}` },
-    ...extra,
-  });
-  await engine.startWorker(concurrency);
-  return engine;
-}
-
-/**
- * Runs a planned chain to its end. The makespan runs from the moment its roots are enqueued
- * (the chain is recorded) to the moment it ends: what the scheduler is responsible for.
- */
-async function runChain(
-  engine: Engine,
-  context: Context,
-  tasks: readonly BenchTask[],
-): Promise<{ ms: number; chainId: string }> {
-  const created = await startPlannedChain(engine, {
-    request: REQUEST,
-    workspace: context.workspace,
-    model: context.config.model,
-    concurrency: engine.options.config.concurrency,
-    graph: benchGraph(tasks),
-  });
-  const result = await engine
-    .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
-    .run();
-  if (result.status !== 'succeeded') throw new Error(`bench chain ended ${result.status}`);
-  return { ms: await chainSpanMs(engine.redis, created.chainId), chainId: created.chainId };
-}
-
-/** A few small chains first, so scripts are loaded and code is warm before measuring. */
-async function warmUp(engine: Engine, context: Context): Promise<void> {
-  for (let round = 0; round < 3; round++) await runChain(engine, context, WARM_UP);
-}
 
 async function makespanFigures(context: Context): Promise<Figure[]> {
   const dag = referenceDag();
