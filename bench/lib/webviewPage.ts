@@ -43,6 +43,7 @@ export interface UpdateRun {
 export interface HarnessGlobal {
   readonly __bench: {
     readyAt?: number;
+    savedState?: unknown;
     firstRender(arg: { message: unknown; edges: number }): Promise<FirstRender>;
     runUpdates(plan: UpdatePlan): Promise<UpdateRun>;
   };
@@ -60,8 +61,11 @@ export const PAGE_HARNESS = String.raw`(() => {
     postMessage(message) {
       if (message && message.type === 'ready' && bench.readyAt === undefined) bench.readyAt = performance.now();
     },
-    getState: () => undefined,
-    setState() {},
+    // VS Code's state for the panel: what an earlier page saved (INITIAL_STATE_SCRIPT), and the last save.
+    getState: () => bench.savedState ?? globalThis.__benchInitialState,
+    setState(state) {
+      bench.savedState = state;
+    },
   });
   const taskNodes = () => document.querySelectorAll('[data-testid^="task-node-"]');
   const idOf = (element) => element.getAttribute('data-testid').slice('task-node-'.length);
@@ -183,6 +187,10 @@ export const PAGE_HARNESS = String.raw`(() => {
     return { latency, lag, frames, renders, shown, postingMs, layoutsDuring: layouts().length - layoutsBefore };
   };
 })();`;
+
+/** Run before PAGE_HARNESS: the page starts with `state` as VS Code's saved state for the panel. */
+export const initialStateScript = (state: unknown): string =>
+  `globalThis.__benchInitialState = ${JSON.stringify(state)};`;
 
 /**
  * For a fresh page: today's layout (dagre with the webview's options, see

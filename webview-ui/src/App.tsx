@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { ChainHeader } from './ChainHeader';
+import type { LayoutCache } from './graph/layout';
 import { TaskGraph } from './graph/TaskGraph';
 import { Legend } from './Legend';
 import { ExtensionMessage, WebviewMessage, type ChainSnapshot } from './protocol';
@@ -11,6 +12,8 @@ export interface AppProps {
   readonly messenger: Messenger;
   /** Where extension messages arrive; `window` in VS Code. */
   readonly events: Pick<Window, 'addEventListener' | 'removeEventListener'>;
+  /** The graph's layouts (the page's, kept in VS Code's state); a fresh one when not given. */
+  readonly layoutCache?: LayoutCache;
 }
 
 interface Versioned {
@@ -21,7 +24,7 @@ interface Versioned {
 /** Streamed text: chain id → task id → text. */
 type Outputs = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
-export function App({ messenger, events }: AppProps) {
+export function App({ messenger, events, layoutCache }: AppProps) {
   const [snapshot, setSnapshot] = useState<Versioned | undefined>();
   const [outputs, setOutputs] = useState<Outputs>(new Map());
   const [selectedTaskId, setSelectedTaskId] = useState<string | undefined>();
@@ -73,7 +76,12 @@ export function App({ messenger, events }: AppProps) {
       <ChainHeader chain={chain} />
       <Legend />
       <main className="workspace">
-        <TaskGraph tasks={chain.tasks} selectedTaskId={selected?.id} onSelect={setSelectedTaskId} />
+        <TaskGraph
+          tasks={chain.tasks}
+          selectedTaskId={selected?.id}
+          onSelect={setSelectedTaskId}
+          {...(layoutCache ? { layoutCache } : {})}
+        />
         {selected && (
           <TaskPanel
             key={selected.id}

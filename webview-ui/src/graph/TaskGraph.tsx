@@ -31,7 +31,7 @@ export interface TaskGraphProps {
   readonly selectedTaskId: string | undefined;
   readonly onSelect: (taskId: string) => void;
   readonly direction?: LayoutDirection;
-  /** Injected by tests to count layouts; one per graph otherwise. */
+  /** The page's layouts (kept in VS Code's state, see savedLayout.ts); one per graph when not given (tests count its runs). */
   readonly layoutCache?: LayoutCache;
 }
 

@@ -1,6 +1,7 @@
 import { Graph, layout as dagreLayout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import type { Node, NodeHandle, XYPosition } from '@xyflow/react';
 import type { TaskSnapshot } from '../protocol';
+import { restoreLayout, saveLayout, type LayoutStore } from './savedLayout';
 
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 84;
@@ -136,6 +137,8 @@ export function computeLayout(tasks: readonly TaskSnapshot[], direction: LayoutD
 /**
  * Remembers the last layout so snapshots that only change statuses, usage or output reuse it
  * (the same object, so React and React Flow skip the nodes): only a new shape lays out again.
+ * Given a store, it starts from the layout saved there by an earlier page of the same panel
+ * and saves each layout it runs (see savedLayout.ts).
  * Each layout it runs is a `takoss:layout` entry of the page's User Timing (benchmark, devtools).
  */
 export class LayoutCache {
@@ -143,15 +146,27 @@ export class LayoutCache {
   /** How many times the layout actually ran (tests and diagnostics). */
   runs = 0;
 
+  constructor(private readonly store?: LayoutStore) {}
+
   layout(tasks: readonly TaskSnapshot[], direction: LayoutDirection = 'RIGHT'): GraphLayout {
     const key = layoutKey(tasks);
     if (this.last && this.last.key === key && this.last.direction === direction) return this.last;
+    const restored = this.restore(tasks, key, direction);
+    if (restored) return (this.last = restored);
     this.runs += 1;
     const started = performance.now();
     const layout = computeLayout(tasks, direction);
     performance.measure('takoss:layout', { start: started, detail: { tasks: tasks.length } });
     this.last = layout;
+    this.store?.save(saveLayout(layout));
     return layout;
+  }
+
+  /** The saved layout, if it is this graph's and places every task. */
+  private restore(tasks: readonly TaskSnapshot[], key: string, direction: LayoutDirection): GraphLayout | undefined {
+    if (!this.store) return undefined;
+    const restored = restoreLayout(this.store.load(), key, direction);
+    return restored && tasks.every((task) => restored.positions.has(task.id)) ? restored : undefined;
   }
 }
 
