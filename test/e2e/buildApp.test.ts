@@ -193,6 +193,28 @@ describe('Build App in a real VS Code', () => {
     assert.equal(await workbench.findInActiveEditor('no task ever said this'), false, 'the search can fail');
   });
 
+  it('a task graph hidden behind another editor and shown again is drawn from the layout its last page saved', async () => {
+    const { workbench } = session();
+    const graphTab = workbench.page.locator('.tabs-container .tab', { hasText: /^Takoss: / }).first();
+    const inGraph = <T>(read: () => T) => workbench.graph().locator('html').evaluate(read);
+    await graphTab.click();
+    await workbench.graph().locator('[data-testid^="task-node-"]').first().waitFor();
+    await inGraph(() => {
+      Object.assign(globalThis, { takossTestMark: true });
+    });
+
+    // Another editor in the graph's group hides the panel, and VS Code drops its page.
+    await workbench.runCommand('File: New Untitled Text File');
+    await workbench.activeTabTitle().filter({ hasText: 'Untitled' }).waitFor();
+
+    await graphTab.click();
+    const nodes = workbench.graph().locator('[data-testid^="task-node-"]');
+    await eventually('the graph drawn again', async () => (await nodes.count()) > todoPlan.tasks.length || undefined);
+    assert.equal(await inGraph(() => 'takossTestMark' in globalThis), false, 'a new page');
+    assert.equal(await inGraph(() => performance.getEntriesByName('takoss:layout').length), 0, 'no layout ran');
+    await workbench.screenshot('task-graph-shown-again');
+  });
+
   it('one Ctrl+Z in a task’s file takes back that task’s files', async () => {
     const { workbench, workspace } = session();
     await workbench.page.keyboard.press('Control+P');
