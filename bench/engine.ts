@@ -31,7 +31,7 @@ import { startFakeProcess } from './lib/fakeProcess';
 import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
 import { benchGraph } from './lib/benchGraph';
 import { noopExecute } from './lib/chainRuns';
-import { delays, openEngine, REQUEST, runChain, warmUp, WARM_UP, type Context } from './lib/engineBench';
+import { closeEngine, delays, openEngine, REQUEST, runChain, warmUp, WARM_UP, type Context } from './lib/engineBench';
 import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
 
@@ -47,10 +47,10 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
   const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
   const takoss = await runChain(parallel, context, dag);
   const noQueue = await runWithoutQueue(parallel, benchGraph(dag), 4);
-  await parallel.close();
+  await closeEngine(parallel);
   const serial = await openEngine(context, 1, fake.baseUrl);
   const oneAtATime = await runChain(serial, context, dag);
-  await serial.close();
+  await closeEngine(serial);
   await fake.stop();
   return [
     {
@@ -95,7 +95,7 @@ async function hopFigures(context: Context): Promise<Figure[]> {
   const takossLatency = jobs
     .filter((job) => chainIds.has(job.data.chainId) && job.processedOn !== undefined)
     .map((job) => job.processedOn! - job.timestamp);
-  await engine.close();
+  await closeEngine(engine);
   await fake.stop();
   const raw = await rawBullmqLatency(context.config.redisUrl);
   const sorted = [...rounds].sort((a, b) => a.perHop - b.perHop);
@@ -145,7 +145,7 @@ async function throughputFigures(context: Context): Promise<Figure[]> {
   const first = await rate();
   const rates: number[] = [];
   for (let round = 0; round < THROUGHPUT_ROUNDS; round++) rates.push(await rate());
-  await engine.close();
+  await closeEngine(engine);
   const rawFirst = await rawBullmqThroughput(context.config.redisUrl, tasks.length, 16);
   const rawRates: number[] = [];
   for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
@@ -195,7 +195,7 @@ async function commandFigures(context: Context): Promise<Figure[]> {
       if (ran.status === 'rejected') throw ran.reason instanceof Error ? ran.reason : new Error(String(ran.reason));
       return count;
     } finally {
-      await engine.close();
+      await closeEngine(engine);
     }
   };
   const noop = { processor: { execute: noopExecute } };
@@ -295,7 +295,8 @@ async function tokenFigures(context: Context): Promise<Figure[]> {
       summary: output?.summary ?? '',
     });
   }
-  await engine.close();
+  await engine.accumulator.cleanupChain(created.chainId);
+  await closeEngine(engine);
 
   let scoped = 0;
   let naive = 0;

@@ -6,6 +6,7 @@
  * the last chain with the first: a leak grows with every chain.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { DEFAULT_CONFIG } from '../server/src/config';
 import { Engine } from '../server/src/engine/engine';
@@ -27,7 +28,13 @@ interface MemoryReading {
 
 async function measure(script: string, databaseUrl: string): Promise<MemoryReading> {
   const child = spawn(process.execPath, ['--expose-gc', script, 'memory', String(TASKS), String(ROUNDS)], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: DEFAULT_CONFIG.redisUrl },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: DEFAULT_CONFIG.redisUrl,
+      // A queue of its own, never the default one a backend on this Redis would be working on.
+      TAKOSS_QUEUE_NAME: `bench-memory-${randomBytes(4).toString('hex')}`,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

@@ -93,7 +93,9 @@ async function run(script: string, config: TakossConfig, workspace: string, coun
     const attempts = await engine.redis.hvals(chainKeys(created.chainId).attempts);
     const runs = attempts.reduce((sum, value) => sum + Number(value), 0);
     if (runs !== tasks.length) throw new Error(`${runs} runs for ${tasks.length} tasks`);
-    return tasks.length / ((await chainSpanMs(engine.redis, created.chainId)) / 1000);
+    const rate = tasks.length / ((await chainSpanMs(engine.redis, created.chainId)) / 1000);
+    await engine.accumulator.cleanupChain(created.chainId);
+    return rate;
   };
   try {
     const first = await runChain();
@@ -102,6 +104,7 @@ async function run(script: string, config: TakossConfig, workspace: string, coun
     return { first, each, median: [...each].sort((a, b) => a - b)[Math.floor(each.length / 2)]! };
   } finally {
     await stopWorkers(workers);
+    await engine.queue.obliterate({ force: true });
     await engine.close();
   }
 }

@@ -32,6 +32,9 @@ export const delays = (tasks: readonly BenchTask[]): FakeAnthropicScript => ({
   tasks: Object.fromEntries(tasks.map((task) => [task.id, { delayMs: task.delayMs, summary: 'ok' }])),
 });
 
+/** The chains each benchmark engine ran, removed from Redis when it closes (closeEngine). */
+const chainsRun = new WeakMap<Engine, string[]>();
+
 export async function openEngine(
   context: Context,
   concurrency: number,
@@ -46,7 +49,19 @@ export async function openEngine(
     ...extra,
   });
   await engine.startWorker(concurrency);
+  chainsRun.set(engine, []);
   return engine;
+}
+
+/**
+ * Closes a benchmark engine, leaving nothing of it in Redis: its chains' keys and its queue
+ * (a benchmark runs tens of thousands of tasks, whose keys would otherwise stay for their TTL
+ * and slow the next runs down).
+ */
+export async function closeEngine(engine: Engine): Promise<void> {
+  for (const chainId of chainsRun.get(engine) ?? []) await engine.accumulator.cleanupChain(chainId);
+  await engine.queue.obliterate({ force: true });
+  await engine.close();
 }
 
 /**
@@ -65,6 +80,7 @@ export async function runChain(
     concurrency: engine.options.config.concurrency,
     graph: benchGraph(tasks),
   });
+  chainsRun.get(engine)?.push(created.chainId);
   const result = await engine
     .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
     .run();

@@ -73,6 +73,7 @@ async function memory(tasks: number, rounds: number): Promise<void> {
     await engine.accumulator.cleanupChain(created.chainId);
     afterChainMb.push(settledRssMb());
   }
+  await engine.queue.obliterate({ force: true });
   await engine.close();
   await rm(workspace, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify({ idleMb, afterChainMb })}\n`);
