@@ -96,12 +96,18 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
     try {
       const results = await restoreMissing(deps, chainId, ancestors, fetched);
       const scoped = scopeContext(spec.graph, taskId, results, { tokenBudget: deps.contextTokenBudget ?? 60_000 });
-      // What the task received is for the UI: recorded alongside the call, not before it.
-      const recording = deps.accumulator
-        .storeContext(chainId, taskId, scoped.received)
-        .catch((error: unknown) =>
-          deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
-        );
+      // What the task received is for the UI: recorded once the request is on its way (the next
+      // turn of the event loop), so its write is not on the critical path before the call.
+      const recording = new Promise<void>((resolve) => {
+        setImmediate(() => {
+          deps.accumulator
+            .storeContext(chainId, taskId, scoped.received)
+            .catch((error: unknown) =>
+              deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
+            )
+            .finally(resolve);
+        });
+      });
       const instructions =
         task.kind === 'repair' ? repairInstructions(spec, task, results) : spec.templates?.[taskId]?.instructions;
       const request = buildTaskRequest({
