@@ -31,7 +31,17 @@ import { startFakeProcess } from './lib/fakeProcess';
 import { measureCallOverhead, rawBullmqLatency, rawBullmqThroughput, runWithoutQueue } from './lib/baselines';
 import { benchGraph } from './lib/benchGraph';
 import { noopExecute } from './lib/chainRuns';
-import { closeEngine, delays, openEngine, REQUEST, runChain, warmUp, WARM_UP, type Context } from './lib/engineBench';
+import {
+  closeEngine,
+  delays,
+  openEngine,
+  usingEngine,
+  REQUEST,
+  runChain,
+  warmUp,
+  WARM_UP,
+  type Context,
+} from './lib/engineBench';
 import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
 
@@ -40,18 +50,19 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
   const fake = await startFakeProcess({
     tasks: { ...delays(dag).tasks, ...delays(WARM_UP).tasks, probe: {} },
   });
-  const parallel = await openEngine(context, 4, fake.baseUrl);
-  await warmUp(parallel, context);
-  const callMs = await measureCallOverhead(parallel, benchGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
-  const duration = (task: BenchTask) => task.delayMs + callMs;
-  const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
-  const takoss = await runChain(parallel, context, dag);
-  const noQueue = await runWithoutQueue(parallel, benchGraph(dag), 4);
-  await closeEngine(parallel);
-  const serial = await openEngine(context, 1, fake.baseUrl);
-  const oneAtATime = await runChain(serial, context, dag);
-  await closeEngine(serial);
-  await fake.stop();
+  const measured = usingEngine(openEngine(context, 4, fake.baseUrl), async (parallel) => {
+    await warmUp(parallel, context);
+    const callMs = await measureCallOverhead(parallel, benchGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
+    const duration = (task: BenchTask) => task.delayMs + callMs;
+    const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
+    const takoss = await runChain(parallel, context, dag);
+    const noQueue = await runWithoutQueue(parallel, benchGraph(dag), 4);
+    return { callMs, bound, takoss, noQueue };
+  }).then(async (parallel) => ({
+    ...parallel,
+    oneAtATime: await usingEngine(openEngine(context, 1, fake.baseUrl), (serial) => runChain(serial, context, dag)),
+  }));
+  const { callMs, bound, takoss, noQueue, oneAtATime } = await measured.finally(() => fake.stop());
   return [
     {
       figure: `makespan, ${dag.length}-task DAG (${edgeCount(dag)} edges), concurrency 4`,
@@ -81,22 +92,23 @@ async function hopFigures(context: Context): Promise<Figure[]> {
   const hops = 20;
   const chain = linearChain(hops, 20);
   const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(WARM_UP).tasks } });
-  const engine = await openEngine(context, 4, fake.baseUrl);
-  await warmUp(engine, context);
-  // Takoss and the no-queue scheduler side by side, alternating; the median round is reported.
-  const rounds: { takossMs: number; directMs: number; perHop: number; chainId: string }[] = [];
-  for (let round = 0; round < HOP_ROUNDS; round++) {
-    const takoss = await runChain(engine, context, chain);
-    const directMs = await runWithoutQueue(engine, benchGraph(chain), 1);
-    rounds.push({ takossMs: takoss.ms, directMs, perHop: (takoss.ms - directMs) / hops, chainId: takoss.chainId });
-  }
-  const chainIds = new Set(rounds.map((round) => round.chainId));
-  const jobs = (await engine.queue.getJobs(['completed'], 0, 10_000)) as Job<TaskJobData>[];
-  const takossLatency = jobs
-    .filter((job) => chainIds.has(job.data.chainId) && job.processedOn !== undefined)
-    .map((job) => job.processedOn! - job.timestamp);
-  await closeEngine(engine);
-  await fake.stop();
+  const measured = usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
+    await warmUp(engine, context);
+    // Takoss and the no-queue scheduler side by side, alternating; the median round is reported.
+    const rounds: { takossMs: number; directMs: number; perHop: number; chainId: string }[] = [];
+    for (let round = 0; round < HOP_ROUNDS; round++) {
+      const takoss = await runChain(engine, context, chain);
+      const directMs = await runWithoutQueue(engine, benchGraph(chain), 1);
+      rounds.push({ takossMs: takoss.ms, directMs, perHop: (takoss.ms - directMs) / hops, chainId: takoss.chainId });
+    }
+    const chainIds = new Set(rounds.map((round) => round.chainId));
+    const jobs = (await engine.queue.getJobs(['completed'], 0, 10_000)) as Job<TaskJobData>[];
+    const takossLatency = jobs
+      .filter((job) => chainIds.has(job.data.chainId) && job.processedOn !== undefined)
+      .map((job) => job.processedOn! - job.timestamp);
+    return { rounds, takossLatency };
+  });
+  const { rounds, takossLatency } = await measured.finally(() => fake.stop());
   const raw = await rawBullmqLatency(context.config.redisUrl);
   const sorted = [...rounds].sort((a, b) => a.perHop - b.perHop);
   const median = sorted[Math.floor(sorted.length / 2)]!;
@@ -134,25 +146,29 @@ async function hopFigures(context: Context): Promise<Figure[]> {
  */
 const THROUGHPUT_ROUNDS = 3;
 
-const medianOf = (values: readonly number[]): number =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
 async function throughputFigures(context: Context): Promise<Figure[]> {
   const tasks = layeredDag(10, 100);
-  const engine = await openEngine(context, 16, context.fake.baseUrl, { processor: { execute: noopExecute } });
-  await warmUp(engine, context);
-  const rate = async () => tasks.length / ((await runChain(engine, context, tasks)).ms / 1000);
-  const first = await rate();
-  const rates: number[] = [];
-  for (let round = 0; round < THROUGHPUT_ROUNDS; round++) rates.push(await rate());
-  await closeEngine(engine);
+  const engine = openEngine(context, 16, context.fake.baseUrl, { processor: { execute: noopExecute } });
+  const { first, rates } = await usingEngine(engine, async (running) => {
+    await warmUp(running, context);
+    // Each chain's keys go before the next starts, so every round runs on the same Redis.
+    const rate = async () => {
+      const run = await runChain(running, context, tasks);
+      await running.accumulator.cleanupChain(run.chainId);
+      return tasks.length / (run.ms / 1000);
+    };
+    const firstChain = await rate();
+    const measured: number[] = [];
+    for (let round = 0; round < THROUGHPUT_ROUNDS; round++) measured.push(await rate());
+    return { first: firstChain, rates: measured };
+  });
   const rawFirst = await rawBullmqThroughput(context.config.redisUrl, tasks.length, 16);
   const rawRates: number[] = [];
   for (let round = 0; round < THROUGHPUT_ROUNDS; round++) {
     rawRates.push(await rawBullmqThroughput(context.config.redisUrl, tasks.length, 16));
   }
-  const takossRate = medianOf(rates);
-  const raw = medianOf(rawRates);
+  const takossRate = percentile(rates, 50);
+  const raw = percentile(rawRates, 50);
   const each = (values: readonly number[]) => values.map((value) => value.toFixed(0)).join(', ');
   return [
     {
@@ -272,31 +288,32 @@ async function tokenFigures(context: Context): Promise<Figure[]> {
       ]),
     ),
   });
-  const engine = await openEngine(context, 4, context.fake.baseUrl);
   const graph = validateTaskGraph({
     tasks: ids.map((id) => ({ id, title: id, description: `Build ${id}`, category: 'general', dependsOn: deps[id] })),
   });
-  const created = await startPlannedChain(engine, {
-    request: REQUEST,
-    workspace: context.workspace,
-    model: context.config.model,
-    concurrency: 4,
-    graph,
-  });
-  const result = await engine
-    .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
-    .run();
-  const record = await engine.repository.find(created.chainId);
-  const results = new Map<string, { files: GeneratedFile[]; summary: string }>();
-  for (const task of record!.tasks) {
-    const output = await engine.repository.get(created.chainId, task.taskId);
-    results.set(task.taskId, {
-      files: [...(output?.files ?? [])],
-      summary: output?.summary ?? '',
+  const { result, results } = await usingEngine(openEngine(context, 4, context.fake.baseUrl), async (engine) => {
+    const created = await startPlannedChain(engine, {
+      request: REQUEST,
+      workspace: context.workspace,
+      model: context.config.model,
+      concurrency: 4,
+      graph,
     });
-  }
-  await engine.accumulator.cleanupChain(created.chainId);
-  await closeEngine(engine);
+    try {
+      const ran = await engine
+        .driver(created.chainId, workspaceApplier(context.workspace, created.chainId, engine.repository))
+        .run();
+      const record = await engine.repository.find(created.chainId);
+      const outputs = new Map<string, { files: GeneratedFile[]; summary: string }>();
+      for (const task of record!.tasks) {
+        const output = await engine.repository.get(created.chainId, task.taskId);
+        outputs.set(task.taskId, { files: [...(output?.files ?? [])], summary: output?.summary ?? '' });
+      }
+      return { result: ran, results: outputs };
+    } finally {
+      await engine.accumulator.cleanupChain(created.chainId);
+    }
+  });
 
   let scoped = 0;
   let naive = 0;

@@ -20,7 +20,7 @@ import { freshDatabase } from '../test/helpers/database';
 import { benchGraph } from './lib/benchGraph';
 import { chainSpanMs } from './lib/chainRuns';
 import { bundleEngineProcess } from './lib/bundleProbe';
-import { layeredDag } from './lib/dag';
+import { layeredDag, percentile } from './lib/dag';
 import { report, type Figure } from './lib/report';
 
 const PROCESSES = [1, 2, 4];
@@ -101,7 +101,7 @@ async function run(script: string, config: TakossConfig, workspace: string, coun
     const first = await runChain();
     const each: number[] = [];
     for (let round = 0; round < ROUNDS; round++) each.push(await runChain());
-    return { first, each, median: [...each].sort((a, b) => a - b)[Math.floor(each.length / 2)]! };
+    return { first, each, median: percentile(each, 50) };
   } finally {
     await stopWorkers(workers);
     await engine.queue.obliterate({ force: true });

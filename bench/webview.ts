@@ -201,8 +201,8 @@ async function main(): Promise<void> {
         baseline: `first shown: ${ms(painted)}`,
         takoss: `${ms(reshownPainted)} to painted and fitted; ${reshownLayouts} layouts run in ${FIRST_RENDER_RUNS} pages`,
         ratio: reshownPainted / painted,
-        goal: 'context: a hidden panel shown again',
-        met: true,
+        goal: 'context: a hidden panel shown again (no layout runs)',
+        met: reshownLayouts === 0,
         detail: {
           runs: FIRST_RENDER_RUNS,
           paintedMs: reshown.map((each) => each.paintedMs.toFixed(1)).join(' / '),

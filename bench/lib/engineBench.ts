@@ -10,7 +10,7 @@ import { silentLogger } from '../../server/src/logger';
 import { startPlannedChain } from '../../server/src/orchestrator/orchestrator';
 import type { FakeAnthropic, FakeAnthropicScript } from '../../test/fixtures/fakeAnthropic';
 import { benchGraph } from './benchGraph';
-import { chainSpanMs } from './chainRuns';
+import { chainSpanMs, closeAndDeleteQueue } from './chainRuns';
 import { linearChain, type BenchTask } from './dag';
 
 const API_KEY = 'sk-ant-bench-0000000000000000';
@@ -60,8 +60,17 @@ export async function openEngine(
  */
 export async function closeEngine(engine: Engine): Promise<void> {
   for (const chainId of chainsRun.get(engine) ?? []) await engine.accumulator.cleanupChain(chainId);
-  await engine.queue.obliterate({ force: true });
-  await engine.close();
+  await closeAndDeleteQueue(engine);
+}
+
+/** Runs `use` on a benchmark engine, then closes it (closeEngine) whatever happened. */
+export async function usingEngine<T>(opening: Promise<Engine>, use: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await opening;
+  try {
+    return await use(engine);
+  } finally {
+    await closeEngine(engine);
+  }
 }
 
 /**

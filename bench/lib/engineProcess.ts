@@ -17,7 +17,7 @@ import { Engine } from '../../server/src/engine/engine';
 import { silentLogger } from '../../server/src/logger';
 import { startPlannedChain } from '../../server/src/orchestrator/orchestrator';
 import { benchGraph } from './benchGraph';
-import { noopExecute } from './chainRuns';
+import { closeAndDeleteQueue, noopExecute } from './chainRuns';
 import { layeredDag } from './dag';
 
 async function open(concurrency: number): Promise<Engine> {
@@ -52,6 +52,10 @@ function settledRssMb(): number {
 }
 
 async function memory(tasks: number, rounds: number): Promise<void> {
+  // Its queue is deleted at the end: never the default one a backend on this Redis may be using.
+  if (!process.env.TAKOSS_QUEUE_NAME?.startsWith('bench-')) {
+    throw new Error('memory mode needs TAKOSS_QUEUE_NAME=bench-… (a queue of its own; bench/memory.ts sets one)');
+  }
   const engine = await open(16);
   await engine.startWorker(16);
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'takoss-memory-'));
@@ -73,8 +77,7 @@ async function memory(tasks: number, rounds: number): Promise<void> {
     await engine.accumulator.cleanupChain(created.chainId);
     afterChainMb.push(settledRssMb());
   }
-  await engine.queue.obliterate({ force: true });
-  await engine.close();
+  await closeAndDeleteQueue(engine);
   await rm(workspace, { recursive: true, force: true });
   process.stdout.write(`${JSON.stringify({ idleMb, afterChainMb })}\n`);
 }

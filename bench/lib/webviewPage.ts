@@ -64,7 +64,8 @@ export const PAGE_HARNESS = String.raw`(() => {
     // VS Code's state for the panel: what an earlier page saved (INITIAL_STATE_SCRIPT), and the last save.
     getState: () => bench.savedState ?? globalThis.__benchInitialState,
     setState(state) {
-      bench.savedState = state;
+      // VS Code copies the state to the extension host: a copy costs what that serialising costs.
+      bench.savedState = JSON.parse(JSON.stringify(state));
     },
   });
   const taskNodes = () => document.querySelectorAll('[data-testid^="task-node-"]');

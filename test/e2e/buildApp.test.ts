@@ -197,8 +197,25 @@ describe('Build App in a real VS Code', () => {
     const { workbench } = session();
     const graphTab = workbench.page.locator('.tabs-container .tab', { hasText: /^Takoss: / }).first();
     const inGraph = <T>(read: () => T) => workbench.graph().locator('html').evaluate(read);
+    // Where each task's node is drawn (the transform React Flow gives its wrapper), by task.
+    const placed = async () => {
+      const nodes = await workbench.graph().locator('.react-flow__node').all();
+      const where = await Promise.all(
+        nodes.map(async (node) => {
+          const transform = /transform:([^;]*)/.exec((await node.getAttribute('style')) ?? '')?.[1] ?? '';
+          return `${await node.getAttribute('data-id')} ${transform.trim()}`;
+        }),
+      );
+      return where.sort();
+    };
     await graphTab.click();
     await workbench.graph().locator('[data-testid^="task-node-"]').first().waitFor();
+    const before = await placed();
+    assert.ok(before.length > todoPlan.tasks.length, 'the chain’s tasks and its verify ladder');
+    assert.ok(
+      before.every((entry) => / translate\(/.test(entry)),
+      `each node placed: ${before.join('; ')}`,
+    );
     await inGraph(() => {
       Object.assign(globalThis, { takossTestMark: true });
     });
@@ -209,9 +226,10 @@ describe('Build App in a real VS Code', () => {
 
     await graphTab.click();
     const nodes = workbench.graph().locator('[data-testid^="task-node-"]');
-    await eventually('the graph drawn again', async () => (await nodes.count()) > todoPlan.tasks.length || undefined);
+    await eventually('the graph drawn again', async () => (await nodes.count()) === before.length || undefined);
     assert.equal(await inGraph(() => 'takossTestMark' in globalThis), false, 'a new page');
     assert.equal(await inGraph(() => performance.getEntriesByName('takoss:layout').length), 0, 'no layout ran');
+    assert.deepEqual(await placed(), before, 'every task where it was');
     await workbench.screenshot('task-graph-shown-again');
   });
 

@@ -6,6 +6,7 @@
  * skips its dependents, and a shutdown puts the task back for the next worker.
  */
 import { randomUUID } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UnrecoverableError, WaitingError, Worker, type Job, type Queue } from 'bullmq';
 import type { ContextAccumulator } from '../context/contextAccumulator';
 import { renderContext, scopeContext } from '../context/contextScope';
@@ -96,18 +97,13 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
     try {
       const results = await restoreMissing(deps, chainId, ancestors, fetched);
       const scoped = scopeContext(spec.graph, taskId, results, { tokenBudget: deps.contextTokenBudget ?? 60_000 });
-      // What the task received is for the UI: recorded once the request is on its way (the next
-      // turn of the event loop), so its write is not on the critical path before the call.
-      const recording = new Promise<void>((resolve) => {
-        setImmediate(() => {
-          deps.accumulator
-            .storeContext(chainId, taskId, scoped.received)
-            .catch((error: unknown) =>
-              deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
-            )
-            .finally(resolve);
-        });
-      });
+      // What the task received is for the UI: recorded on the next turn of the event loop, by
+      // which time the call has started, so its write does not sit between the claim and it.
+      const recording = nextTurn()
+        .then(() => deps.accumulator.storeContext(chainId, taskId, scoped.received))
+        .catch((error: unknown) =>
+          deps.logger.warn(`Could not record the context of ${chainId}/${taskId}: ${errorMessage(error)}`),
+        );
       const instructions =
         task.kind === 'repair' ? repairInstructions(spec, task, results) : spec.templates?.[taskId]?.instructions;
       const request = buildTaskRequest({

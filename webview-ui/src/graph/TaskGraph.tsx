@@ -51,6 +51,10 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
     }
   }, [cache, tasks, direction]);
   const { layout, error: layoutError } = laidOut;
+  // Kept for the panel's next page once this one is drawn (VS Code copies the state to the host).
+  useEffect(() => {
+    if (layout) cache.save(layout);
+  }, [cache, layout]);
 
   const { touched, onMoveStart, onMoveEnd } = useUserMoved();
   const previousNodes = useRef<ReadonlyMap<string, TaskFlowNode>>(new Map());

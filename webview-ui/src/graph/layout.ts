@@ -135,14 +135,22 @@ export function computeLayout(tasks: readonly TaskSnapshot[], direction: LayoutD
 }
 
 /**
+ * What a saved layout was computed with: one laid out with other sizes, spacing or ranker is
+ * not reused (see savedLayout.ts).
+ */
+const LAYOUT_SETTINGS = JSON.stringify([NODE_WIDTH, NODE_HEIGHT, DAGRE_GRAPH]);
+
+/**
  * Remembers the last layout so snapshots that only change statuses, usage or output reuse it
  * (the same object, so React and React Flow skip the nodes): only a new shape lays out again.
- * Given a store, it starts from the layout saved there by an earlier page of the same panel
- * and saves each layout it runs (see savedLayout.ts).
+ * Given a store, it starts from the layout an earlier page of the same panel saved there, and
+ * `save` keeps the newest one there (TaskGraph calls it after painting, not while rendering).
  * Each layout it runs is a `takoss:layout` entry of the page's User Timing (benchmark, devtools).
  */
 export class LayoutCache {
   private last: GraphLayout | undefined;
+  /** The layout the store holds (saved, or restored from it). */
+  private stored: GraphLayout | undefined;
   /** How many times the layout actually ran (tests and diagnostics). */
   runs = 0;
 
@@ -152,20 +160,26 @@ export class LayoutCache {
     const key = layoutKey(tasks);
     if (this.last && this.last.key === key && this.last.direction === direction) return this.last;
     const restored = this.restore(tasks, key, direction);
-    if (restored) return (this.last = restored);
+    if (restored) return (this.last = this.stored = restored);
     this.runs += 1;
     const started = performance.now();
     const layout = computeLayout(tasks, direction);
     performance.measure('takoss:layout', { start: started, detail: { tasks: tasks.length } });
     this.last = layout;
-    this.store?.save(saveLayout(layout));
     return layout;
   }
 
-  /** The saved layout, if it is this graph's and places every task. */
+  /** Keeps `layout` in the store for the panel's next page, unless it holds it already. */
+  save(layout: GraphLayout): void {
+    if (!this.store || layout === this.stored) return;
+    this.store.save(saveLayout(layout, LAYOUT_SETTINGS));
+    this.stored = layout;
+  }
+
+  /** The saved layout, if it is this graph's, laid out with today's settings, and places every task. */
   private restore(tasks: readonly TaskSnapshot[], key: string, direction: LayoutDirection): GraphLayout | undefined {
     if (!this.store) return undefined;
-    const restored = restoreLayout(this.store.load(), key, direction);
+    const restored = restoreLayout(this.store.load(), { key, direction, settings: LAYOUT_SETTINGS });
     return restored && tasks.every((task) => restored.positions.has(task.id)) ? restored : undefined;
   }
 }

@@ -14,12 +14,14 @@ export interface LayoutStore {
   save(saved: SavedLayout): void;
 }
 
-/** Bumped when the saved shape changes: a state saved by another version is laid out afresh. */
+/** Bumped when the saved shape changes: a state saved in another shape is laid out afresh. */
 const SAVED_LAYOUT_VERSION = 1;
 
 /** The layout as plain JSON (the state must survive `JSON.stringify`). */
 export interface SavedLayout {
   readonly version: typeof SAVED_LAYOUT_VERSION;
+  /** What the layout was computed with (node size, spacing, ranker), as the webview words it. */
+  readonly settings: string;
   readonly key: string;
   readonly direction: LayoutDirection;
   /** Per task: id, x, y. */
@@ -30,9 +32,10 @@ export interface SavedLayout {
   readonly height: number;
 }
 
-export function saveLayout(layout: GraphLayout): SavedLayout {
+export function saveLayout(layout: GraphLayout, settings: string): SavedLayout {
   return {
     version: SAVED_LAYOUT_VERSION,
+    settings,
     key: layout.key,
     direction: layout.direction,
     positions: [...layout.positions].map(([id, { x, y }]) => [id, x, y] as const),
@@ -44,14 +47,27 @@ export function saveLayout(layout: GraphLayout): SavedLayout {
 
 const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
+/** Which layout is wanted: the graph's `layoutKey`, its direction and the layout's settings. */
+export interface WantedLayout {
+  readonly key: string;
+  readonly direction: LayoutDirection;
+  readonly settings: string;
+}
+
 /**
- * The saved layout if it is one for this graph (`key`, `direction`) and whole, else undefined:
- * the state may come from an older version of the extension or be for another chain.
+ * The saved layout if it is the wanted one and well formed, else undefined: the state may come
+ * from an older version of the extension or be for another graph.
  */
-export function restoreLayout(saved: unknown, key: string, direction: LayoutDirection): GraphLayout | undefined {
+export function restoreLayout(saved: unknown, wanted: WantedLayout): GraphLayout | undefined {
   if (typeof saved !== 'object' || saved === null) return undefined;
   const candidate = saved as Partial<Record<keyof SavedLayout, unknown>>;
-  if (candidate.version !== SAVED_LAYOUT_VERSION || candidate.key !== key || candidate.direction !== direction) {
+  const { key, direction, settings } = wanted;
+  if (
+    candidate.version !== SAVED_LAYOUT_VERSION ||
+    candidate.settings !== settings ||
+    candidate.key !== key ||
+    candidate.direction !== direction
+  ) {
     return undefined;
   }
   const { positions, bends, width, height } = candidate;
