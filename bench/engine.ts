@@ -42,6 +42,7 @@ import {
   WARM_UP,
   type Context,
 } from './lib/engineBench';
+import { HopRecorder } from './lib/hopTimeline';
 import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
 
@@ -134,6 +135,44 @@ async function hopFigures(context: Context): Promise<Figure[]> {
       goal: '≤ 2 / ≤ 10',
       met: percentile(takossLatency, 50) <= 2 && percentile(takossLatency, 99) <= 10,
       detail: { samples: takossLatency.length },
+    },
+  ];
+}
+
+/** Hops whose steps are timed: a few rounds of the hop figure's chain. */
+const TIMELINE_ROUNDS = 4;
+
+/**
+ * Context for the hop figure: where a hop's time goes, step by step (see HopRecorder), against
+ * the no-queue scheduler's gap from a response to the next request.
+ */
+async function timelineFigures(context: Context): Promise<Figure[]> {
+  const hops = 20;
+  const chain = linearChain(hops, 20);
+  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(WARM_UP).tasks } });
+  const recorded = usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
+    await warmUp(engine, context);
+    const takoss = new HopRecorder();
+    const direct = new HopRecorder();
+    for (let round = 0; round < TIMELINE_ROUNDS; round++) {
+      takoss.start();
+      await runChain(engine, context, chain).finally(() => takoss.stop());
+      direct.start();
+      await runWithoutQueue(engine, benchGraph(chain), 1).finally(() => direct.stop());
+    }
+    return { takoss: takoss.steps(), directGapMs: direct.gapMs() };
+  });
+  const { takoss, directGapMs } = await recorded.finally(() => fake.stop());
+  const ms = (value: number) => value.toFixed(2);
+  return [
+    {
+      figure: `a critical-path hop step by step (median ms over ${takoss.hops} hops; ${takoss.skipped} not in this order)`,
+      baseline: `in-process scheduler, no queue: ${ms(directGapMs)} from a response to the next request`,
+      takoss: `${ms(takoss.totalMs)}: ${takoss.medians.map(([step, median]) => `${step} ${ms(median)}`).join('; ')}`,
+      ratio: takoss.totalMs - directGapMs,
+      goal: 'context: where the hop overhead goes',
+      met: true,
+      detail: Object.fromEntries(takoss.medians),
     },
   ];
 }
@@ -365,6 +404,7 @@ async function main(): Promise<void> {
   try {
     if (!only || only === 'makespan') figures.push(...(await makespanFigures(context)));
     if (!only || only === 'hops') figures.push(...(await hopFigures(context)));
+    if (!only || only === 'timeline') figures.push(...(await timelineFigures(context)));
     if (!only || only === 'throughput') figures.push(...(await throughputFigures(context)));
     if (!only || only === 'commands') figures.push(...(await commandFigures(context)));
     if (!only || only === 'tokens') figures.push(...(await tokenFigures(context)));
