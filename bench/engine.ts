@@ -35,6 +35,8 @@ import {
   closeEngine,
   delays,
   openEngine,
+  onHopChain,
+  HOPS,
   usingEngine,
   REQUEST,
   runChain,
@@ -42,7 +44,7 @@ import {
   WARM_UP,
   type Context,
 } from './lib/engineBench';
-import { HopRecorder } from './lib/hopTimeline';
+import { hopTimelineFigures } from './lib/hopTimeline';
 import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
 
@@ -90,17 +92,13 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
 const HOP_ROUNDS = 7;
 
 async function hopFigures(context: Context): Promise<Figure[]> {
-  const hops = 20;
-  const chain = linearChain(hops, 20);
-  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(WARM_UP).tasks } });
-  const measured = usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
-    await warmUp(engine, context);
+  const { rounds, takossLatency } = await onHopChain(context, async (engine, chain) => {
     // Takoss and the no-queue scheduler side by side, alternating; the median round is reported.
     const rounds: { takossMs: number; directMs: number; perHop: number; chainId: string }[] = [];
     for (let round = 0; round < HOP_ROUNDS; round++) {
       const takoss = await runChain(engine, context, chain);
       const directMs = await runWithoutQueue(engine, benchGraph(chain), 1);
-      rounds.push({ takossMs: takoss.ms, directMs, perHop: (takoss.ms - directMs) / hops, chainId: takoss.chainId });
+      rounds.push({ takossMs: takoss.ms, directMs, perHop: (takoss.ms - directMs) / HOPS, chainId: takoss.chainId });
     }
     const chainIds = new Set(rounds.map((round) => round.chainId));
     const jobs = (await engine.queue.getJobs(['completed'], 0, 10_000)) as Job<TaskJobData>[];
@@ -109,7 +107,6 @@ async function hopFigures(context: Context): Promise<Figure[]> {
       .map((job) => job.processedOn! - job.timestamp);
     return { rounds, takossLatency };
   });
-  const { rounds, takossLatency } = await measured.finally(() => fake.stop());
   const raw = await rawBullmqLatency(context.config.redisUrl);
   const sorted = [...rounds].sort((a, b) => a.perHop - b.perHop);
   const median = sorted[Math.floor(sorted.length / 2)]!;
@@ -119,9 +116,9 @@ async function hopFigures(context: Context): Promise<Figure[]> {
   const range = `${sorted[0]!.perHop.toFixed(1)}–${sorted.at(-1)!.perHop.toFixed(1)}`;
   return [
     {
-      figure: `overhead per critical-path hop (${hops}-task chain, 20 ms tasks; median of ${HOP_ROUNDS} rounds)`,
-      baseline: `in-process scheduler, no queue: ${(direct / hops).toFixed(1)} ms/hop`,
-      takoss: `${(takoss.ms / hops).toFixed(1)} ms/hop (rounds: ${range} ms extra)`,
+      figure: `overhead per critical-path hop (${HOPS}-task chain, 20 ms tasks; median of ${HOP_ROUNDS} rounds)`,
+      baseline: `in-process scheduler, no queue: ${(direct / HOPS).toFixed(1)} ms/hop`,
+      takoss: `${(takoss.ms / HOPS).toFixed(1)} ms/hop (rounds: ${range} ms extra)`,
       ratio: perHop,
       goal: '≤ 3 ms extra per hop',
       met: perHop <= 3,
@@ -135,44 +132,6 @@ async function hopFigures(context: Context): Promise<Figure[]> {
       goal: '≤ 2 / ≤ 10',
       met: percentile(takossLatency, 50) <= 2 && percentile(takossLatency, 99) <= 10,
       detail: { samples: takossLatency.length },
-    },
-  ];
-}
-
-/** Hops whose steps are timed: a few rounds of the hop figure's chain. */
-const TIMELINE_ROUNDS = 4;
-
-/**
- * Context for the hop figure: where a hop's time goes, step by step (see HopRecorder), against
- * the no-queue scheduler's gap from a response to the next request.
- */
-async function timelineFigures(context: Context): Promise<Figure[]> {
-  const hops = 20;
-  const chain = linearChain(hops, 20);
-  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(WARM_UP).tasks } });
-  const recorded = usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
-    await warmUp(engine, context);
-    const takoss = new HopRecorder();
-    const direct = new HopRecorder();
-    for (let round = 0; round < TIMELINE_ROUNDS; round++) {
-      takoss.start();
-      await runChain(engine, context, chain).finally(() => takoss.stop());
-      direct.start();
-      await runWithoutQueue(engine, benchGraph(chain), 1).finally(() => direct.stop());
-    }
-    return { takoss: takoss.steps(), directGapMs: direct.gapMs() };
-  });
-  const { takoss, directGapMs } = await recorded.finally(() => fake.stop());
-  const ms = (value: number) => value.toFixed(2);
-  return [
-    {
-      figure: `a critical-path hop step by step (median ms over ${takoss.hops} hops; ${takoss.skipped} not in this order)`,
-      baseline: `in-process scheduler, no queue: ${ms(directGapMs)} from a response to the next request`,
-      takoss: `${ms(takoss.totalMs)}: ${takoss.medians.map(([step, median]) => `${step} ${ms(median)}`).join('; ')}`,
-      ratio: takoss.totalMs - directGapMs,
-      goal: 'context: where the hop overhead goes',
-      met: true,
-      detail: Object.fromEntries(takoss.medians),
     },
   ];
 }
@@ -404,7 +363,7 @@ async function main(): Promise<void> {
   try {
     if (!only || only === 'makespan') figures.push(...(await makespanFigures(context)));
     if (!only || only === 'hops') figures.push(...(await hopFigures(context)));
-    if (!only || only === 'timeline') figures.push(...(await timelineFigures(context)));
+    if (!only || only === 'timeline') figures.push(...(await hopTimelineFigures(context)));
     if (!only || only === 'throughput') figures.push(...(await throughputFigures(context)));
     if (!only || only === 'commands') figures.push(...(await commandFigures(context)));
     if (!only || only === 'tokens') figures.push(...(await tokenFigures(context)));

@@ -10,6 +10,7 @@ import { silentLogger } from '../../server/src/logger';
 import { startPlannedChain } from '../../server/src/orchestrator/orchestrator';
 import type { FakeAnthropic, FakeAnthropicScript } from '../../test/fixtures/fakeAnthropic';
 import { benchGraph } from './benchGraph';
+import { startFakeProcess } from './fakeProcess';
 import { chainSpanMs, closeAndDeleteQueue } from './chainRuns';
 import { linearChain, type BenchTask } from './dag';
 
@@ -100,4 +101,21 @@ export async function runChain(
 /** A few small chains first, so scripts are loaded and code is warm before measuring. */
 export async function warmUp(engine: Engine, context: Context): Promise<void> {
   for (let round = 0; round < 3; round++) await runChain(engine, context, WARM_UP);
+}
+
+/** Tasks of the hop figures' linear chain. */
+export const HOPS = 20;
+
+/** The hop figures' setup: a linear chain of 20 ms tasks, its fake, and a warmed-up engine (closed after). */
+export async function onHopChain<T>(
+  context: Context,
+  use: (engine: Engine, chain: BenchTask[]) => Promise<T>,
+): Promise<T> {
+  const chain = linearChain(HOPS, 20);
+  const fake = await startFakeProcess({ tasks: { ...delays(chain).tasks, ...delays(WARM_UP).tasks } });
+  const measured = usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
+    await warmUp(engine, context);
+    return use(engine, chain);
+  });
+  return measured.finally(() => fake.stop());
 }

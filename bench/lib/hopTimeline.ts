@@ -9,7 +9,11 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import Redis from 'ioredis';
+import type { Figure } from './report';
+import { runWithoutQueue } from './baselines';
+import { benchGraph } from './benchGraph';
 import { percentile } from './dag';
+import { onHopChain, runChain, type Context } from './engineBench';
 
 interface Stamp {
   readonly what: string;
@@ -156,4 +160,37 @@ function scriptName(client: Redis, command: { name: string; args: unknown[] }): 
     return point ? point[1] : name;
   }
   return 'evalsha';
+}
+
+/** Hops whose steps are timed: a few rounds of the hop figure's chain. */
+const TIMELINE_ROUNDS = 4;
+
+/**
+ * Context for the hop figure: where a hop's time goes, step by step (see HopRecorder), against
+ * the no-queue scheduler's gap from a response to the next request.
+ */
+export async function hopTimelineFigures(context: Context): Promise<Figure[]> {
+  const { takoss, directGapMs } = await onHopChain(context, async (engine, chain) => {
+    const takossHops = new HopRecorder();
+    const direct = new HopRecorder();
+    for (let round = 0; round < TIMELINE_ROUNDS; round++) {
+      takossHops.start();
+      await runChain(engine, context, chain).finally(() => takossHops.stop());
+      direct.start();
+      await runWithoutQueue(engine, benchGraph(chain), 1).finally(() => direct.stop());
+    }
+    return { takoss: takossHops.steps(), directGapMs: direct.gapMs() };
+  });
+  const ms = (value: number) => value.toFixed(2);
+  return [
+    {
+      figure: `a critical-path hop step by step (median ms over ${takoss.hops} hops; ${takoss.skipped} not in this order)`,
+      baseline: `in-process scheduler, no queue: ${ms(directGapMs)} from a response to the next request`,
+      takoss: `${ms(takoss.totalMs)}: ${takoss.medians.map(([step, median]) => `${step} ${ms(median)}`).join('; ')}`,
+      ratio: takoss.totalMs - directGapMs,
+      goal: 'context: where the hop overhead goes',
+      met: true,
+      detail: Object.fromEntries(takoss.medians),
+    },
+  ];
 }
