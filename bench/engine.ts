@@ -36,6 +36,7 @@ import {
   delays,
   openEngine,
   onHopChain,
+  removeChain,
   HOPS,
   usingEngine,
   REQUEST,
@@ -53,19 +54,21 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
   const fake = await startFakeProcess({
     tasks: { ...delays(dag).tasks, ...delays(WARM_UP).tasks, probe: {} },
   });
-  const measured = usingEngine(openEngine(context, 4, fake.baseUrl), async (parallel) => {
-    await warmUp(parallel, context);
-    const callMs = await measureCallOverhead(parallel, benchGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
-    const duration = (task: BenchTask) => task.delayMs + callMs;
-    const bound = Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration));
-    const takoss = await runChain(parallel, context, dag);
-    const noQueue = await runWithoutQueue(parallel, benchGraph(dag), 4);
-    return { callMs, bound, takoss, noQueue };
-  }).then(async (parallel) => ({
-    ...parallel,
-    oneAtATime: await usingEngine(openEngine(context, 1, fake.baseUrl), (serial) => runChain(serial, context, dag)),
-  }));
-  const { callMs, bound, takoss, noQueue, oneAtATime } = await measured.finally(() => fake.stop());
+  const { callMs, bound, takoss, noQueue, oneAtATime } = await (async () => {
+    const parallel = await usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
+      await warmUp(engine, context);
+      const overheadMs = await measureCallOverhead(engine, benchGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
+      const duration = (task: BenchTask) => task.delayMs + overheadMs;
+      return {
+        callMs: overheadMs,
+        bound: Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration)),
+        takoss: await runChain(engine, context, dag),
+        noQueue: await runWithoutQueue(engine, benchGraph(dag), 4),
+      };
+    });
+    const serial = await usingEngine(openEngine(context, 1, fake.baseUrl), (engine) => runChain(engine, context, dag));
+    return { ...parallel, oneAtATime: serial };
+  })().finally(() => fake.stop());
   return [
     {
       figure: `makespan, ${dag.length}-task DAG (${edgeCount(dag)} edges), concurrency 4`,
@@ -152,7 +155,7 @@ async function throughputFigures(context: Context): Promise<Figure[]> {
     // Each chain's keys go before the next starts, so every round runs on the same Redis.
     const rate = async () => {
       const run = await runChain(running, context, tasks);
-      await running.accumulator.cleanupChain(run.chainId);
+      await removeChain(running, run.chainId);
       return tasks.length / (run.ms / 1000);
     };
     const firstChain = await rate();

@@ -18,7 +18,7 @@ import { silentLogger } from '../server/src/logger';
 import { startPlannedChain } from '../server/src/orchestrator/orchestrator';
 import { freshDatabase } from '../test/helpers/database';
 import { benchGraph } from './lib/benchGraph';
-import { chainSpanMs } from './lib/chainRuns';
+import { chainSpanMs, closeAndDeleteQueue } from './lib/chainRuns';
 import { bundleEngineProcess } from './lib/bundleProbe';
 import { layeredDag, percentile } from './lib/dag';
 import { report, type Figure } from './lib/report';
@@ -104,8 +104,7 @@ async function run(script: string, config: TakossConfig, workspace: string, coun
     return { first, each, median: percentile(each, 50) };
   } finally {
     await stopWorkers(workers);
-    await engine.queue.obliterate({ force: true });
-    await engine.close();
+    await closeAndDeleteQueue(engine);
   }
 }
 
@@ -125,10 +124,11 @@ async function main(): Promise<void> {
   const cores = os.cpus().length;
   const figures: Figure[] = PROCESSES.map((count) => {
     const { median: rate, first, each } = rates.get(count)!;
+    const chains = each.map((value) => value.toFixed(0)).join(', ');
     return {
       figure: `no-op chain (1000 tasks), ${count} worker process${count > 1 ? 'es' : ''} (${SLOTS / count} slots each; median of ${ROUNDS} chains after the first)`,
       baseline: `1 process: ${one.toFixed(0)}/s`,
-      takoss: `${rate.toFixed(0)}/s (chains: ${each.map((value) => value.toFixed(0)).join(', ')}; first ${first.toFixed(0)}/s)`,
+      takoss: `${rate.toFixed(0)}/s (chains: ${chains}; first ${first.toFixed(0)}/s)`,
       ratio: rate / one,
       // One process per core at most: more processes than cores (with Redis and PostgreSQL on
       // the same two) measure the machine's oversubscription, reported as context.
@@ -139,7 +139,7 @@ async function main(): Promise<void> {
             ? '≥ 0.90 (nothing serialises needlessly)'
             : `context: ${count} processes on ${cores} cores`,
       met: count === 1 || count > cores || rate / one >= 0.9,
-      detail: { tasksPerSecond: rate, chains: each.map((value) => value.toFixed(0)).join(', '), firstChain: first },
+      detail: { tasksPerSecond: rate, chains, firstChain: first },
     };
   });
   report('scaling', figures, { cpus: os.cpus().length, node: process.version });

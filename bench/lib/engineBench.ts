@@ -64,6 +64,14 @@ export async function closeEngine(engine: Engine): Promise<void> {
   await closeAndDeleteQueue(engine);
 }
 
+/** Deletes a chain the engine ran from Redis now, rather than when the engine closes. */
+export async function removeChain(engine: Engine, chainId: string): Promise<void> {
+  const chains = chainsRun.get(engine) ?? [];
+  const index = chains.indexOf(chainId);
+  if (index >= 0) chains.splice(index, 1);
+  await engine.accumulator.cleanupChain(chainId);
+}
+
 /** Runs `use` on a benchmark engine, then closes it (closeEngine) whatever happened. */
 export async function usingEngine<T>(opening: Promise<Engine>, use: (engine: Engine) => Promise<T>): Promise<T> {
   const engine = await opening;

@@ -61,7 +61,7 @@ export const PAGE_HARNESS = String.raw`(() => {
     postMessage(message) {
       if (message && message.type === 'ready' && bench.readyAt === undefined) bench.readyAt = performance.now();
     },
-    // VS Code's state for the panel: what an earlier page saved (INITIAL_STATE_SCRIPT), and the last save.
+    // VS Code's state for the panel: what an earlier page saved (initialStateScript), and the last save.
     getState: () => bench.savedState ?? globalThis.__benchInitialState,
     setState(state) {
       // VS Code copies the state to the extension host: a copy costs what that serialising costs.
