@@ -16,6 +16,7 @@ import {
   type MessageConnection,
 } from 'vscode-jsonrpc/node';
 import type { ChainSnapshot } from '../../server/src/chainSnapshot';
+import { DEFAULT_CONFIG } from '../../server/src/config';
 import {
   ApplyFilesRequest,
   ChainContextRequest,
@@ -36,6 +37,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropi
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
+import { removeTestTraces } from '../helpers/sharedRedisCleanup';
 
 describe('the backend serving the extension (IPC, no VS Code)', function () {
   this.timeout(90_000);
@@ -48,6 +50,7 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
   const outputs: { taskId: string; text: string }[] = [];
   const applied: ApplyFilesParams[] = [];
   const consents: VerifyConsentParams[] = [];
+  const queueName = `ipc-${randomBytes(4).toString('hex')}`;
 
   before(async () => {
     fake = await startFakeAnthropic(todoAppScript(50));
@@ -60,7 +63,7 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
         PATH: process.env.PATH,
         ANTHROPIC_API_KEY: TEST_API_KEY,
         ANTHROPIC_BASE_URL: fake.baseUrl,
-        TAKOSS_QUEUE_NAME: `ipc-${randomBytes(4).toString('hex')}`,
+        TAKOSS_QUEUE_NAME: queueName,
       },
     });
     connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
@@ -115,6 +118,7 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
     }
     if (child?.exitCode === null) child.kill('SIGKILL');
     await fake.close();
+    await removeTestTraces({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
     await database.drop();
     await rm(workspace, { recursive: true, force: true });
   });

@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { runCli } from '../helpers/cli';
+import { DEFAULT_CONFIG } from '../../server/src/config';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY, planTask } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
+import { removeTestTraces } from '../helpers/sharedRedisCleanup';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
   BROKEN_SUM,
@@ -89,6 +91,11 @@ describe('takoss build and chains (CLI)', function () {
 
   afterEach(async () => {
     await fake.close();
+    await removeTestTraces({
+      redisUrl: DEFAULT_CONFIG.redisUrl,
+      databaseUrl: database.url,
+      queueName: env.TAKOSS_QUEUE_NAME!,
+    });
     await database.drop();
     await rm(path.dirname(workspace), { recursive: true, force: true });
   });

@@ -13,6 +13,7 @@ import { DEFAULT_CONFIG } from '../../server/src/config';
 import { runCli } from '../helpers/cli';
 import { freshDatabase, withClient, type TestDatabase } from '../helpers/database';
 import { planTask } from '../helpers/engineHarness';
+import { removeTestTraces } from '../helpers/sharedRedisCleanup';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 
 /** Everything a Redis key holds, as text, whatever its type. */
@@ -49,6 +50,7 @@ describe('the API key after a build', function () {
   let database: TestDatabase;
   let workspace: string;
   let redis: Redis;
+  const queueName = `secrets-${randomBytes(4).toString('hex')}`;
 
   before(async () => {
     fake = await startFakeAnthropic({
@@ -70,6 +72,7 @@ describe('the API key after a build', function () {
   after(async () => {
     redis.disconnect();
     await fake.close();
+    await removeTestTraces({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
     await database.drop();
     await rm(workspace, { recursive: true, force: true });
   });
@@ -79,7 +82,7 @@ describe('the API key after a build', function () {
       DATABASE_URL: database.url,
       ANTHROPIC_API_KEY: apiKey,
       ANTHROPIC_BASE_URL: fake.baseUrl,
-      TAKOSS_QUEUE_NAME: `secrets-${randomBytes(4).toString('hex')}`,
+      TAKOSS_QUEUE_NAME: queueName,
       TAKOSS_RETRY_BACKOFF_MS: '50',
     });
     assert.equal(result.code, 1, `one task failed on purpose:\n${result.stderr}`);

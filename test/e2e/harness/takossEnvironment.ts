@@ -4,14 +4,13 @@
  * the backend's environment needs; the extension passes its own environment to the backend.
  */
 import { randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { DEFAULT_CONFIG } from '../../../server/src/config';
 import { type FakeAnthropic, type FakeAnthropicScript, startFakeAnthropic } from '../../fixtures/fakeAnthropic';
 import { createTestDatabase, databaseUrl, type TestDatabase, withClient } from '../../helpers/database';
+import { removeTestTraces } from '../../helpers/sharedRedisCleanup';
 
 const DATABASE_PREFIX = 'takoss_e2e';
-const QUEUE_PREFIX = 'takoss';
+/** Takoss's default queue prefix: the backend under test is given a queue name only. */
 
 /** A key the fake accepts; Claude never sees it. */
 export const E2E_API_KEY = 'sk-ant-e2e-local-fake-key-0123456789';
@@ -40,23 +39,17 @@ export async function startTakossEnvironment(script: FakeAnthropicScript): Promi
     database,
     env: { DATABASE_URL: database.url, TAKOSS_QUEUE_NAME: queueName, ANTHROPIC_BASE_URL: fake.baseUrl },
     async close() {
-      const steps = await Promise.allSettled([fake.close(), database.drop(), removeQueue(queueName)]);
+      // The chains to remove from Redis are read from the database before it goes.
+      const steps = await Promise.allSettled([
+        fake.close(),
+        removeTestTraces({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName }).finally(() =>
+          database.drop(),
+        ),
+      ]);
       const failed = steps.find((step): step is PromiseRejectedResult => step.status === 'rejected');
       if (failed) throw failed.reason;
     },
   };
-}
-
-/** The queue's keys on the shared Redis (the chains' own keys expire with their TTL). */
-async function removeQueue(name: string): Promise<void> {
-  const connection = new Redis(DEFAULT_CONFIG.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue(name, { connection, prefix: QUEUE_PREFIX });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
 }
 
 /**
