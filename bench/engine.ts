@@ -52,12 +52,14 @@ import { report, type Figure } from './lib/report';
 async function makespanFigures(context: Context): Promise<Figure[]> {
   const dag = referenceDag();
   const fake = await startFakeProcess({
-    tasks: { ...delays(dag).tasks, ...delays(WARM_UP).tasks, probe: {} },
+    tasks: { ...delays(dag).tasks, ...delays(WARM_UP).tasks },
   });
+  const delayOf = new Map(dag.map((task) => [task.id, task.delayMs]));
   const { callMs, bound, takoss, noQueue, oneAtATime } = await (async () => {
     const parallel = await usingEngine(openEngine(context, 4, fake.baseUrl), async (engine) => {
       await warmUp(engine, context);
-      const overheadMs = await measureCallOverhead(engine, benchGraph([{ id: 'probe', dependsOn: [], delayMs: 0 }]));
+      // Each task's duration in the bound: its delay and what a call with a delay takes beyond it.
+      const overheadMs = await measureCallOverhead(engine, benchGraph(dag), (id) => delayOf.get(id) ?? 0);
       const duration = (task: BenchTask) => task.delayMs + overheadMs;
       return {
         callMs: overheadMs,
@@ -72,7 +74,9 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
   return [
     {
       figure: `makespan, ${dag.length}-task DAG (${edgeCount(dag)} edges), concurrency 4`,
-      baseline: `bound ${bound.toFixed(0)} ms (max of critical path, FIFO 4-slot schedule)`,
+      baseline:
+        `bound ${bound.toFixed(0)} ms (max of critical path, FIFO 4-slot schedule; calls ${callMs.toFixed(1)} ms` +
+        ` beyond their delay); in-process scheduler, no queue: ${(noQueue / bound).toFixed(3)}`,
       takoss: `${takoss.ms.toFixed(0)} ms`,
       ratio: takoss.ms / bound,
       goal: '≤ 1.02',
