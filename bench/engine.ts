@@ -49,6 +49,9 @@ import { hopTimelineFigures } from './lib/hopTimeline';
 import { CommandCounter, describePer, type CommandCount } from './lib/commandCount';
 import { report, type Figure } from './lib/report';
 
+/** Runs of the reference DAG at concurrency 4, Takoss and the no-queue scheduler alternately; the median is reported. */
+const MAKESPAN_RUNS = 3;
+
 async function makespanFigures(context: Context): Promise<Figure[]> {
   const dag = referenceDag();
   const fake = await startFakeProcess({
@@ -61,11 +64,18 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
       // Each task's duration in the bound: its delay and what a call with a delay takes beyond it.
       const overheadMs = await measureCallOverhead(engine, benchGraph(dag), (id) => delayOf.get(id) ?? 0);
       const duration = (task: BenchTask) => task.delayMs + overheadMs;
+      // Alternating, like the hop rounds: one run moves by ~15 ms with the fake's timers.
+      const takossRuns: number[] = [];
+      const noQueueRuns: number[] = [];
+      for (let run = 0; run < MAKESPAN_RUNS; run++) {
+        takossRuns.push((await runChain(engine, context, dag)).ms);
+        noQueueRuns.push(await runWithoutQueue(engine, benchGraph(dag), 4));
+      }
       return {
         callMs: overheadMs,
         bound: Math.max(criticalPath(dag, duration), fifoSchedule(dag, 4, duration)),
-        takoss: await runChain(engine, context, dag),
-        noQueue: await runWithoutQueue(engine, benchGraph(dag), 4),
+        takoss: { ms: percentile(takossRuns, 50), runs: takossRuns },
+        noQueue: percentile(noQueueRuns, 50),
       };
     });
     const serial = await usingEngine(openEngine(context, 1, fake.baseUrl), (engine) => runChain(engine, context, dag));
@@ -77,11 +87,17 @@ async function makespanFigures(context: Context): Promise<Figure[]> {
       baseline:
         `bound ${bound.toFixed(0)} ms (max of critical path, FIFO 4-slot schedule; calls ${callMs.toFixed(1)} ms` +
         ` beyond their delay); in-process scheduler, no queue: ${(noQueue / bound).toFixed(3)}`,
-      takoss: `${takoss.ms.toFixed(0)} ms`,
+      takoss: `${takoss.ms.toFixed(0)} ms (median of ${MAKESPAN_RUNS} runs: ${takoss.runs.map((ms) => ms.toFixed(0)).join(', ')})`,
       ratio: takoss.ms / bound,
       goal: '≤ 1.02',
       met: takoss.ms / bound <= 1.02,
-      detail: { boundMs: bound, takossMs: takoss.ms, inProcessNoQueueMs: noQueue, callOverheadMs: callMs },
+      detail: {
+        boundMs: bound,
+        takossMs: takoss.ms,
+        takossRunsMs: takoss.runs.join(' / '),
+        inProcessNoQueueMs: noQueue,
+        callOverheadMs: callMs,
+      },
     },
     {
       figure: 'same DAG, one task at a time',
