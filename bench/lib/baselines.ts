@@ -9,7 +9,8 @@ import type { TaskGraph } from '../../server/src/decomposer/taskGraph';
 import { connectionFor, type Engine } from '../../server/src/engine/engine';
 import { writeFileTool } from '../../server/src/llm/tools';
 import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
-import { percentile } from './dag';
+import { benchGraph } from './benchGraph';
+import type { BenchTask } from './dag';
 
 const REQUEST = 'Benchmark chain';
 
@@ -55,32 +56,31 @@ export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: n
 }
 
 /**
- * What one Claude call takes beyond its scripted delay when nothing else runs: each task of
- * `graph` called once, in turn, with its own delay; the median. A call that waits is slower than
- * a back-to-back one (the fake's timer, and both processes waking from idle): 3.4–4.0 ms against
- * 1.8–2.2 ms with no delay, measured on this machine, so a bound built on the latter is one that
- * even a scheduler with no overhead at all misses.
+ * What Claude calls take beyond their scripted delays when nothing else runs: each of `tasks`
+ * called `times` times in turn, with its own delay. A call that waits takes longer beyond its
+ * delay than one sent back to back (the fake's timer, and both processes waking from idle):
+ * 3.0–4.3 ms against 1.5–2.2 ms with no delay, on this machine.
  */
-export async function measureCallOverhead(
-  engine: Engine,
-  graph: TaskGraph,
-  delayMs: (taskId: string) => number,
-): Promise<number> {
+export async function measureCallExtras(engine: Engine, tasks: readonly BenchTask[], times = 1): Promise<number[]> {
+  const graph = benchGraph(tasks);
   const claude = engine.claude();
-  const extra: number[] = [];
-  for (const task of graph.tasks) {
-    const request = buildTaskRequest({ request: REQUEST, graph, task, context: 'none' });
-    const started = performance.now();
-    await claude.stream({
-      model: 'claude-sonnet-5-5',
-      max_tokens: 1000,
-      system: request.system,
-      messages: request.messages,
-      tools: [writeFileTool],
-    });
-    extra.push(performance.now() - started - delayMs(task.id));
+  const extras: number[] = [];
+  for (let round = 0; round < times; round++) {
+    for (const task of tasks) {
+      const planned = graph.tasks.find((each) => each.id === task.id)!;
+      const request = buildTaskRequest({ request: REQUEST, graph, task: planned, context: 'none' });
+      const started = performance.now();
+      await claude.stream({
+        model: 'claude-sonnet-5-5',
+        max_tokens: 1000,
+        system: request.system,
+        messages: request.messages,
+        tools: [writeFileTool],
+      });
+      extras.push(performance.now() - started - task.delayMs);
+    }
   }
-  return percentile(extra, 50);
+  return extras;
 }
 
 /** BullMQ's connection to the Redis at `redisUrl` (the one Takoss is measured on), as workers have it. */

@@ -15,7 +15,7 @@ import { workspaceApplier } from '../../server/src/cli/workspaceApplier';
 import type { VerifyGate } from '../../server/src/orchestrator/verifyTasks';
 import { startFakeAnthropic, type FakeAnthropic, type FakeAnthropicScript } from '../fixtures/fakeAnthropic';
 import { freshDatabase, type TestDatabase } from './database';
-import { removeTestTraces } from './sharedRedisCleanup';
+import { removeLeftoversFromSharedRedis } from './sharedRedisCleanup';
 
 export const TEST_API_KEY = 'sk-ant-test-engine-0123456789abcdef';
 
@@ -113,20 +113,23 @@ export async function startHarness(script: FakeAnthropicScript, overrides: Harne
       return { created, result, events };
     },
     async close() {
-      await engine.close();
-      // A private Redis is the test's to stop; the shared one keeps nothing of the test.
-      if (!overrides.redisUrl) {
-        const { name, prefix } = engine.settings;
-        await removeTestTraces({
-          redisUrl: config.redisUrl,
-          databaseUrl: database.url,
-          queueName: name,
-          queuePrefix: prefix,
-        });
+      try {
+        await engine.close();
+        // A private Redis is the test's to stop; the shared one keeps nothing of the test.
+        if (!overrides.redisUrl) {
+          const { name, prefix } = engine.settings;
+          await removeLeftoversFromSharedRedis({
+            redisUrl: config.redisUrl,
+            databaseUrl: database.url,
+            queueName: name,
+            queuePrefix: prefix,
+          });
+        }
+      } finally {
+        await fake.close();
+        await database.drop();
+        await rm(workspace, { recursive: true, force: true });
       }
-      await fake.close();
-      await database.drop();
-      await rm(workspace, { recursive: true, force: true });
     },
   };
 }

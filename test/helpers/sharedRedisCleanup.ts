@@ -4,13 +4,14 @@
  * benchmark run afterwards on the same Redis finds what it found before the tests.
  */
 import { Queue } from 'bullmq';
-import { chainKeys } from '../../server/src/context/keys';
+import { DatabaseError } from 'pg';
+import { CHAIN_ID_PATTERN } from '../../server/src/context/keys';
 import { connectionFor } from '../../server/src/engine/engine';
 import { DEFAULT_QUEUE_SETTINGS } from '../../server/src/queue/taskQueue';
 import { createRedisClient } from '../../server/src/services/redis';
 import { withClient } from './database';
 
-export interface TestTraces {
+export interface TestLeftovers {
   /** The Redis the test ran on. */
   readonly redisUrl: string;
   /** The test's own database: every chain recorded there is the test's. */
@@ -21,29 +22,34 @@ export interface TestTraces {
   readonly queuePrefix?: string;
 }
 
-/** Deletes the keys of the chains in the test's database, then the test's queue. Call it before dropping the database. */
-export async function removeTestTraces(traces: TestTraces): Promise<void> {
-  if (traces.queueName === DEFAULT_QUEUE_SETTINGS.name) {
-    throw new Error(`Refusing to delete the default queue "${traces.queueName}": give the test a queue of its own.`);
+/**
+ * Deletes the keys of the chains recorded in the test's database, then the test's queue. Call it
+ * once the processes that used them have stopped, and before dropping the database.
+ */
+export async function removeLeftoversFromSharedRedis(leftovers: TestLeftovers): Promise<void> {
+  if (leftovers.queueName === DEFAULT_QUEUE_SETTINGS.name) {
+    throw new Error(`Refusing to delete the default queue "${leftovers.queueName}": give the test a queue of its own.`);
   }
-  const chainIds = await chainsRecordedIn(traces.databaseUrl);
-  const redis = createRedisClient(traces.redisUrl);
-  try {
-    await redis.connect();
-    for (const chainId of chainIds) {
+  const chainIds = new Set(await chainsRecordedIn(leftovers.databaseUrl));
+  if (chainIds.size > 0) {
+    const redis = createRedisClient(leftovers.redisUrl);
+    try {
+      await redis.connect();
+      // One pass over the chains' keys, whatever their number (`chain:<id>:…`, see keys.ts).
       let cursor = '0';
       do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', chainKeys(chainId).pattern, 'COUNT', 1000);
-        if (keys.length > 0) await redis.unlink(...keys);
+        const [next, keys] = await redis.scan(cursor, 'MATCH', 'chain:*', 'COUNT', 1000);
+        const ours = keys.filter((key) => chainIds.has(key.split(':')[1] ?? ''));
+        if (ours.length > 0) await redis.unlink(...ours);
         cursor = next;
       } while (cursor !== '0');
+    } finally {
+      redis.disconnect();
     }
-  } finally {
-    redis.disconnect();
   }
-  const queue = new Queue(traces.queueName, {
-    connection: connectionFor(traces.redisUrl),
-    prefix: traces.queuePrefix ?? DEFAULT_QUEUE_SETTINGS.prefix,
+  const queue = new Queue(leftovers.queueName, {
+    connection: connectionFor(leftovers.redisUrl),
+    prefix: leftovers.queuePrefix ?? DEFAULT_QUEUE_SETTINGS.prefix,
   });
   try {
     await queue.obliterate({ force: true });
@@ -52,14 +58,18 @@ export async function removeTestTraces(traces: TestTraces): Promise<void> {
   }
 }
 
+/** PostgreSQL's codes for a database, or a table, that does not exist. */
+const NOT_THERE = new Set(['3D000', '42P01']);
+
 /** The ids of the chains in a database; none if it was never created or migrated. */
 async function chainsRecordedIn(databaseUrl: string): Promise<string[]> {
   try {
     return await withClient(databaseUrl, async (client) => {
       const { rows } = await client.query<{ id: string }>('SELECT id FROM "Chain"');
-      return rows.map((row) => row.id);
+      return rows.map((row) => row.id).filter((id) => CHAIN_ID_PATTERN.test(id));
     });
-  } catch {
-    return [];
+  } catch (error) {
+    if (error instanceof DatabaseError && error.code !== undefined && NOT_THERE.has(error.code)) return [];
+    throw error;
   }
 }

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropi
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
-import { removeTestTraces } from '../helpers/sharedRedisCleanup';
+import { removeLeftoversFromSharedRedis } from '../helpers/sharedRedisCleanup';
 
 describe('the backend serving the extension (IPC, no VS Code)', function () {
   this.timeout(90_000);
@@ -116,11 +117,18 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
       await connection.sendNotification('exit').catch(() => undefined);
       connection.dispose();
     }
-    if (child?.exitCode === null) child.kill('SIGKILL');
-    await fake.close();
-    await removeTestTraces({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
-    await database.drop();
-    await rm(workspace, { recursive: true, force: true });
+    if (child?.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL');
+      // Gone before its queue is deleted: a backend still shutting down could write to it again.
+      await once(child, 'exit');
+    }
+    try {
+      await removeLeftoversFromSharedRedis({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
+    } finally {
+      await fake.close();
+      await database.drop();
+      await rm(workspace, { recursive: true, force: true });
+    }
   });
 
   it('serves the template library', async () => {

@@ -10,12 +10,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { runCli } from '../helpers/cli';
 import { DEFAULT_CONFIG } from '../../server/src/config';
+import { runCli } from '../helpers/cli';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY, planTask } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
-import { removeTestTraces } from '../helpers/sharedRedisCleanup';
+import { removeLeftoversFromSharedRedis } from '../helpers/sharedRedisCleanup';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 import {
   BROKEN_SUM,
@@ -73,16 +73,18 @@ describe('takoss build and chains (CLI)', function () {
   let database: TestDatabase;
   let workspace: string;
   let env: NodeJS.ProcessEnv;
+  let queueName: string;
 
   beforeEach(async () => {
     fake = await startFakeAnthropic({ plans: [todoPlan], tasks: todoFiles });
     database = freshDatabase();
+    queueName = `cli-${randomBytes(4).toString('hex')}`;
     workspace = path.join(await mkdtemp(path.join(tmpdir(), 'takoss-cli-')), 'todo');
     env = {
       DATABASE_URL: database.url,
       ANTHROPIC_API_KEY: TEST_API_KEY,
       ANTHROPIC_BASE_URL: fake.baseUrl,
-      TAKOSS_QUEUE_NAME: `cli-${randomBytes(4).toString('hex')}`,
+      TAKOSS_QUEUE_NAME: queueName,
       TAKOSS_RETRY_BACKOFF_MS: '50',
       TAKOSS_LOCK_DURATION_MS: '2000',
       TAKOSS_STALLED_INTERVAL_MS: '1000',
@@ -90,14 +92,13 @@ describe('takoss build and chains (CLI)', function () {
   });
 
   afterEach(async () => {
-    await fake.close();
-    await removeTestTraces({
-      redisUrl: DEFAULT_CONFIG.redisUrl,
-      databaseUrl: database.url,
-      queueName: env.TAKOSS_QUEUE_NAME!,
-    });
-    await database.drop();
-    await rm(path.dirname(workspace), { recursive: true, force: true });
+    try {
+      await removeLeftoversFromSharedRedis({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
+    } finally {
+      await fake.close();
+      await database.drop();
+      await rm(path.dirname(workspace), { recursive: true, force: true });
+    }
   });
 
   it('builds the Todo app into a new folder and prints the JSON summary (exit 0)', async () => {

@@ -13,7 +13,7 @@ import { DEFAULT_CONFIG } from '../../server/src/config';
 import { runCli } from '../helpers/cli';
 import { freshDatabase, withClient, type TestDatabase } from '../helpers/database';
 import { planTask } from '../helpers/engineHarness';
-import { removeTestTraces } from '../helpers/sharedRedisCleanup';
+import { removeLeftoversFromSharedRedis } from '../helpers/sharedRedisCleanup';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
 
 /** Everything a Redis key holds, as text, whatever its type. */
@@ -71,10 +71,13 @@ describe('the API key after a build', function () {
 
   after(async () => {
     redis.disconnect();
-    await fake.close();
-    await removeTestTraces({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
-    await database.drop();
-    await rm(workspace, { recursive: true, force: true });
+    try {
+      await removeLeftoversFromSharedRedis({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
+    } finally {
+      await fake.close();
+      await database.drop();
+      await rm(workspace, { recursive: true, force: true });
+    }
   });
 
   it('is in no Redis key or job, no PostgreSQL row, no output, no workspace file', async () => {

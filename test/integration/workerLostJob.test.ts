@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
@@ -41,7 +42,14 @@ describe('a worker process that loses its job mid-task', function () {
   const workers: ChildProcess[] = [];
 
   afterEach(async () => {
-    for (const worker of workers.splice(0)) worker.kill('SIGKILL');
+    // Every worker gone before the harness deletes its queue: a dying one could write to it again.
+    await Promise.all(
+      workers.splice(0).map(async (worker) => {
+        if (worker.exitCode !== null || worker.signalCode !== null) return;
+        worker.kill('SIGKILL');
+        await once(worker, 'exit');
+      }),
+    );
     await harness?.close();
     harness = undefined;
   });

@@ -7,11 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_CONFIG } from '../../../server/src/config';
 import { type FakeAnthropic, type FakeAnthropicScript, startFakeAnthropic } from '../../fixtures/fakeAnthropic';
 import { createTestDatabase, databaseUrl, type TestDatabase, withClient } from '../../helpers/database';
-import { removeTestTraces } from '../../helpers/sharedRedisCleanup';
+import { removeLeftoversFromSharedRedis } from '../../helpers/sharedRedisCleanup';
 
 const DATABASE_PREFIX = 'takoss_e2e';
-/** Takoss's default queue prefix: the backend under test is given a queue name only. */
-
 /** A key the fake accepts; Claude never sees it. */
 export const E2E_API_KEY = 'sk-ant-e2e-local-fake-key-0123456789';
 
@@ -39,13 +37,13 @@ export async function startTakossEnvironment(script: FakeAnthropicScript): Promi
     database,
     env: { DATABASE_URL: database.url, TAKOSS_QUEUE_NAME: queueName, ANTHROPIC_BASE_URL: fake.baseUrl },
     async close() {
-      // The chains to remove from Redis are read from the database before it goes.
-      const steps = await Promise.allSettled([
-        fake.close(),
-        removeTestTraces({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName }).finally(() =>
-          database.drop(),
-        ),
+      const fakeClosed = Promise.allSettled([fake.close()]);
+      // In turn: the chains to remove from Redis are read from the database before it goes.
+      const removed = await Promise.allSettled([
+        removeLeftoversFromSharedRedis({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName }),
       ]);
+      const dropped = await Promise.allSettled([database.drop()]);
+      const steps = [...removed, ...dropped, ...(await fakeClosed)];
       const failed = steps.find((step): step is PromiseRejectedResult => step.status === 'rejected');
       if (failed) throw failed.reason;
     },
