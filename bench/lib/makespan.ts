@@ -35,7 +35,7 @@ export async function makespanFigures(context: Context): Promise<Figure[]> {
       // (a low percentile, so that the bound stays below what the tasks take).
       const callMs = percentile(await measureCallExtras(engine, dag), CALL_PERCENTILE);
       const backToBackMs = percentile((await measureCallExtras(engine, [PROBE], 25)).slice(5), 50);
-      // ABBA: one run moves by ~15 ms with the fake's timers, and neither goes first every time.
+      // ABBA: single runs of the same code differ by up to 50 ms, and neither goes first every time.
       const takossRuns: number[] = [];
       const noQueueRuns: number[] = [];
       for (let run = 0; run < MAKESPAN_RUNS; run++) {

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { CLI_BUNDLE } from './paths';
 
 export interface CliResult {
@@ -21,4 +22,15 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Kills a process the test started, if it is still running, and waits until it has exited: a
+ * dying backend or worker could otherwise write to the Redis or database being cleaned up.
+ */
+export async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGKILL');
+  await exited;
 }

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -35,6 +34,7 @@ import {
 } from '../../server/src/protocol';
 import { TODO_REQUEST, todoAppFiles, todoAppScript } from '../fixtures/todoApp';
 import { startFakeAnthropic, type FakeAnthropic } from '../fixtures/fakeAnthropic';
+import { stopProcess } from '../helpers/cli';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
@@ -117,12 +117,8 @@ describe('the backend serving the extension (IPC, no VS Code)', function () {
       await connection.sendNotification('exit').catch(() => undefined);
       connection.dispose();
     }
-    if (child?.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      // Gone before its queue is deleted: a backend still shutting down could write to it again.
-      await once(child, 'exit');
-    }
     try {
+      if (child) await stopProcess(child);
       await removeLeftoversFromSharedRedis({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
     } finally {
       await fake.close();

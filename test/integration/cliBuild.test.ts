@@ -4,14 +4,14 @@
  * mid-chain and resuming it.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_CONFIG } from '../../server/src/config';
-import { runCli } from '../helpers/cli';
+import { runCli, stopProcess } from '../helpers/cli';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
 import { TEST_API_KEY, planTask } from '../helpers/engineHarness';
 import { CLI_BUNDLE } from '../helpers/paths';
@@ -74,6 +74,8 @@ describe('takoss build and chains (CLI)', function () {
   let workspace: string;
   let env: NodeJS.ProcessEnv;
   let queueName: string;
+  /** Builds started in the background, stopped before the test's queue and database go. */
+  const children: ChildProcess[] = [];
 
   beforeEach(async () => {
     fake = await startFakeAnthropic({ plans: [todoPlan], tasks: todoFiles });
@@ -93,6 +95,7 @@ describe('takoss build and chains (CLI)', function () {
 
   afterEach(async () => {
     try {
+      await Promise.all(children.splice(0).map(stopProcess));
       await removeLeftoversFromSharedRedis({ redisUrl: DEFAULT_CONFIG.redisUrl, databaseUrl: database.url, queueName });
     } finally {
       await fake.close();
@@ -245,6 +248,7 @@ describe('takoss build and chains (CLI)', function () {
       env: { PATH: process.env.PATH, ...env },
       stdio: 'ignore',
     });
+    children.push(child);
     let chainId: string | undefined;
     try {
       const deadline = Date.now() + 30_000;
@@ -253,10 +257,8 @@ describe('takoss build and chains (CLI)', function () {
         chainId = await chainPastItsFirstTask(database.url);
       }
       assert.ok(chainId, 'the build got past its first task');
-      child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await stopProcess(child);
     }
 
     const resumed = await runCli(['chains', 'resume', chainId, '--json'], env);
@@ -276,6 +278,7 @@ describe('takoss build and chains (CLI)', function () {
       env: { PATH: process.env.PATH, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    children.push(child);
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

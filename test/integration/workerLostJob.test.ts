@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { stopProcess } from '../helpers/cli';
 import { planTask, startHarness, type Harness } from '../helpers/engineHarness';
 import { waitUntil } from '../helpers/eventually';
 import { CLI_BUNDLE } from '../helpers/paths';
@@ -42,15 +42,11 @@ describe('a worker process that loses its job mid-task', function () {
   const workers: ChildProcess[] = [];
 
   afterEach(async () => {
-    // Every worker gone before the harness deletes its queue: a dying one could write to it again.
-    await Promise.all(
-      workers.splice(0).map(async (worker) => {
-        if (worker.exitCode !== null || worker.signalCode !== null) return;
-        worker.kill('SIGKILL');
-        await once(worker, 'exit');
-      }),
-    );
-    await harness?.close();
+    try {
+      await Promise.all(workers.splice(0).map(stopProcess));
+    } finally {
+      await harness?.close();
+    }
     harness = undefined;
   });
 
