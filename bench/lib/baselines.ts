@@ -7,12 +7,27 @@ import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import type { TaskGraph } from '../../server/src/decomposer/taskGraph';
 import { connectionFor, type Engine } from '../../server/src/engine/engine';
+import type { ClaudeClient } from '../../server/src/llm/claudeClient';
 import { writeFileTool } from '../../server/src/llm/tools';
 import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
 import { benchGraph } from './benchGraph';
 import type { BenchTask } from './dag';
 
 const REQUEST = 'Benchmark chain';
+
+type PlannedTask = TaskGraph['tasks'][number];
+
+/** One task's call to Claude with no context: what every baseline here calls. */
+function callTask(claude: ClaudeClient, graph: TaskGraph, task: PlannedTask): Promise<unknown> {
+  const request = buildTaskRequest({ request: REQUEST, graph, task, context: 'none' });
+  return claude.stream({
+    model: 'claude-sonnet-5-5',
+    max_tokens: 1000,
+    system: request.system,
+    messages: request.messages,
+    tools: [writeFileTool],
+  });
+}
 
 /** The same calls with no queue at all: an in-process FIFO scheduler on `slots`. */
 export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: number): Promise<number> {
@@ -37,14 +52,7 @@ export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: n
         await Promise.all(task.dependsOn.map((id) => done.get(id)!));
         await slot();
         try {
-          const request = buildTaskRequest({ request: REQUEST, graph, task, context: 'none' });
-          await claude.stream({
-            model: 'claude-sonnet-5-5',
-            max_tokens: 1000,
-            system: request.system,
-            messages: request.messages,
-            tools: [writeFileTool],
-          });
+          await callTask(claude, graph, task);
         } finally {
           release();
         }
@@ -67,16 +75,12 @@ export async function measureCallExtras(engine: Engine, tasks: readonly BenchTas
   const extras: number[] = [];
   for (let round = 0; round < times; round++) {
     for (const task of tasks) {
-      const planned = graph.tasks.find((each) => each.id === task.id)!;
-      const request = buildTaskRequest({ request: REQUEST, graph, task: planned, context: 'none' });
       const started = performance.now();
-      await claude.stream({
-        model: 'claude-sonnet-5-5',
-        max_tokens: 1000,
-        system: request.system,
-        messages: request.messages,
-        tools: [writeFileTool],
-      });
+      await callTask(
+        claude,
+        graph,
+        graph.tasks.find((each) => each.id === task.id)!,
+      );
       extras.push(performance.now() - started - task.delayMs);
     }
   }
