@@ -5,6 +5,7 @@
  */
 import { Queue } from 'bullmq';
 import { DatabaseError } from 'pg';
+import { ContextAccumulator } from '../../server/src/context/contextAccumulator';
 import { CHAIN_ID_PATTERN } from '../../server/src/context/keys';
 import { connectionFor } from '../../server/src/engine/engine';
 import { DEFAULT_QUEUE_SETTINGS } from '../../server/src/queue/taskQueue';
@@ -30,19 +31,13 @@ export async function removeLeftoversFromSharedRedis(leftovers: TestLeftovers): 
   if (leftovers.queueName === DEFAULT_QUEUE_SETTINGS.name) {
     throw new Error(`Refusing to delete the default queue "${leftovers.queueName}": give the test a queue of its own.`);
   }
-  const chainIds = new Set(await chainsRecordedIn(leftovers.databaseUrl));
-  if (chainIds.size > 0) {
+  const chainIds = await chainsRecordedIn(leftovers.databaseUrl);
+  if (chainIds.length > 0) {
     const redis = createRedisClient(leftovers.redisUrl);
     try {
       await redis.connect();
-      // One pass over the chains' keys, whatever their number (`chain:<id>:…`, see keys.ts).
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', 'chain:*', 'COUNT', 1000);
-        const ours = keys.filter((key) => chainIds.has(key.split(':')[1] ?? ''));
-        if (ours.length > 0) await redis.unlink(...ours);
-        cursor = next;
-      } while (cursor !== '0');
+      const accumulator = new ContextAccumulator(redis);
+      for (const chainId of chainIds) await accumulator.cleanupChain(chainId);
     } finally {
       redis.disconnect();
     }
