@@ -130,9 +130,10 @@ describe('webview saved layout', () => {
     await screen.findByTestId('task-node-t119');
     assert.equal(next.runs, 0);
     assert.equal(state.saves, 1);
-    assert.equal(document.querySelectorAll('.react-flow__node').length, 120);
+    // Fitted, 120 tasks are drawn as light boxes (levelOfDetail.test.tsx), each where it was laid out.
+    assert.equal(document.querySelectorAll('[data-testid^="task-node-"]').length, 120);
     const position = laidOut.positions.get('t42')!;
-    assert.equal(screen.getByTestId('rf__node-t42').style.transform, `translate(${position.x}px,${position.y}px)`);
+    assert.equal(screen.getByTestId('task-node-t42').style.transform, `translate(${position.x}px,${position.y}px)`);
   });
 
   it('keeps the layout in VS Code’s state beside whatever else the page keeps there', () => {

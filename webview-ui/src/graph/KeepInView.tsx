@@ -1,9 +1,50 @@
 import { useCallback, useEffect, useRef, type RefObject } from 'react';
-import { useReactFlow, useStore, type OnMove, type Viewport } from '@xyflow/react';
-import { NODE_HEIGHT, NODE_WIDTH, type TaskFlowNode } from './layout';
+import {
+  getViewportForBounds,
+  useStoreApi,
+  useStore,
+  type OnMove,
+  type Viewport,
+  type XYPosition,
+} from '@xyflow/react';
+import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { useReveal } from './useRevealOnFocus';
 
 export const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 } as const;
+export const MIN_ZOOM = 0.05;
+
+/** The drawing's size (the layout's): it starts at (0, 0). */
+export interface GraphSize {
+  readonly width: number;
+  readonly height: number;
+}
+
+/**
+ * The view that shows the whole drawing in a pane of the given size. Fitted from the layout rather
+ * than from React Flow's nodes, which a large graph zoomed out does not have (TaskBoxes draws it).
+ */
+export const fittedViewport = (graph: GraphSize, paneWidth: number, paneHeight: number): Viewport =>
+  getViewportForBounds(
+    { x: 0, y: 0, ...graph },
+    paneWidth,
+    paneHeight,
+    MIN_ZOOM,
+    FIT_VIEW_OPTIONS.maxZoom,
+    FIT_VIEW_OPTIONS.padding,
+  );
+
+/** Shows the whole drawing (the fit-view control and KeepInView). */
+export function useFitGraph(graph: GraphSize): () => void {
+  const store = useStoreApi();
+  return useCallback(() => {
+    const { width, height, panZoom, transform } = store.getState();
+    if (width <= 0 || height <= 0) return;
+    const fitted = fittedViewport(graph, width, height);
+    // Usually already so (the first view is fitted): moving to it again would only render again.
+    if (fitted.x === transform[0] && fitted.y === transform[1] && fitted.zoom === transform[2]) return;
+    void panZoom?.setViewport(fitted);
+  }, [store, graph]);
+}
 
 /**
  * Whether the user has moved the view: a pan or zoom that came with an input event and
@@ -33,24 +74,28 @@ export function useUserMoved(): { touched: RefObject<boolean>; onMoveStart: OnMo
  */
 export function KeepInView({
   touched,
-  selected,
+  graph,
+  selectedId,
+  selectedPosition,
 }: {
   readonly touched: RefObject<boolean>;
-  readonly selected: TaskFlowNode | undefined;
+  readonly graph: GraphSize;
+  readonly selectedId: string | undefined;
+  /** Top-left corner of the selected task's node. */
+  readonly selectedPosition: XYPosition | undefined;
 }) {
-  const { fitView } = useReactFlow();
+  const fitGraph = useFitGraph(graph);
   const reveal = useReveal();
   const width = useStore((state) => state.width);
   const height = useStore((state) => state.height);
-  const center = useRef<{ x: number; y: number } | undefined>(undefined);
-  center.current = selected
-    ? { x: selected.position.x + NODE_WIDTH / 2, y: selected.position.y + NODE_HEIGHT / 2 }
+  const center = useRef<XYPosition | undefined>(undefined);
+  center.current = selectedPosition
+    ? { x: selectedPosition.x + NODE_WIDTH / 2, y: selectedPosition.y + NODE_HEIGHT / 2 }
     : undefined;
-  const selectedId = selected?.id;
   useEffect(() => {
     if (width <= 0 || height <= 0) return;
-    if (!touched.current) void fitView(FIT_VIEW_OPTIONS);
+    if (!touched.current) fitGraph();
     else if (selectedId !== undefined && center.current) reveal(center.current);
-  }, [fitView, reveal, touched, selectedId, width, height]);
+  }, [fitGraph, reveal, touched, selectedId, width, height]);
   return null;
 }

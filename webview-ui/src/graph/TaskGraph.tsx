@@ -1,5 +1,5 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { Background, Controls, getViewportForBounds, MiniMap, ReactFlow, type NodeTypes } from '@xyflow/react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { Background, MiniMap, ReactFlow, type NodeTypes, type OnMove } from '@xyflow/react';
 import type { TaskSnapshot } from '../protocol';
 import { TASK_STATUS_APPEARANCE } from '../status';
 import { EdgeLayer } from './EdgeLayer';
@@ -12,11 +12,16 @@ import {
   type LayoutDirection,
   type TaskFlowNode,
 } from './layout';
-import { FIT_VIEW_OPTIONS, KeepInView, useUserMoved } from './KeepInView';
+import { FitControls } from './FitControls';
+import { fittedViewport, KeepInView, MIN_ZOOM, useUserMoved } from './KeepInView';
+import { isLargeGraph, isZoomedOut } from './levelOfDetail';
+import { TaskBoxes } from './TaskBoxes';
 import { TaskNode } from './TaskNode';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
-const MIN_ZOOM = 0.05;
+const NO_NODES: TaskFlowNode[] = [];
+const NO_SIZE = { width: 0, height: 0 } as const;
+const MAX_ZOOM = 2;
 
 const NO_EDGES: EdgePaths = {
   count: 0,
@@ -83,19 +88,18 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
   const fitted = useMemo(
     () =>
       paneSize && paneSize.width > 0 && paneSize.height > 0 && layout
-        ? getViewportForBounds(
-            { x: 0, y: 0, width: layout.width, height: layout.height },
-            paneSize.width,
-            paneSize.height,
-            MIN_ZOOM,
-            FIT_VIEW_OPTIONS.maxZoom,
-            FIT_VIEW_OPTIONS.padding,
-          )
+        ? fittedViewport(layout, paneSize.width, paneSize.height)
         : undefined,
     [paneSize, layout],
   );
-  // Once the graph has been painted: the overview (300 more elements, a second frame's work), and
-  // the zoom limit, which the first fit honours instead of the fit options' (held at theirs till then).
+  // Level of detail: a large graph zoomed out past reading is drawn as light boxes (TaskBoxes), and
+  // React Flow is given no nodes then. The zoom is followed as a boolean, so only crossing
+  // DETAIL_ZOOM renders the graph again, not every frame of a pan or zoom.
+  const [zoomedOut, setZoomedOut] = useState<boolean | undefined>();
+  const onMove = useCallback<OnMove>((_event, viewport) => setZoomedOut(isZoomedOut(viewport.zoom)), []);
+  const large = isLargeGraph(tasks.length);
+  const lightBoxes = large && (zoomedOut ?? isZoomedOut(fitted?.zoom ?? 0));
+  // The minimap (as many elements again as the graph) waits until the graph has been painted.
   const [painted, setPainted] = useState(false);
   useEffect(() => {
     if (!paneSize) return;
@@ -114,33 +118,41 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
     <div className="task-graph" ref={pane}>
       {paneSize && (
         <ReactFlow<TaskFlowNode>
-          nodes={nodes}
+          nodes={lightBoxes ? NO_NODES : nodes}
           nodeTypes={nodeTypes}
           width={paneSize.width || undefined}
           height={paneSize.height || undefined}
-          fitView
           defaultViewport={fitted}
-          fitViewOptions={FIT_VIEW_OPTIONS}
           onMoveStart={onMoveStart}
+          onMove={onMove}
           onMoveEnd={onMoveEnd}
           minZoom={MIN_ZOOM}
-          maxZoom={painted ? 2 : FIT_VIEW_OPTIONS.maxZoom}
+          maxZoom={MAX_ZOOM}
           nodesDraggable={false}
           nodesConnectable={false}
           nodesFocusable={false}
           elementsSelectable={false}
           zoomOnDoubleClick={false}
-          // The first render shows the whole graph, so culling would skip nothing then (measured: no
-          // faster) and cost work on every pan after; zoomed out, nodes are light boxes (TaskNode).
-          onlyRenderVisibleElements={false}
+          // Zoomed in on a large graph, only the nodes on screen are drawn (zoomed out, TaskBoxes
+          // draws them all). A usual graph fits the view whole, where culling would skip nothing.
+          onlyRenderVisibleElements={large}
         >
           <Background gap={24} size={1} />
           <EdgeLayer paths={edgePaths} />
-          <Controls showInteractive={false} />
-          {painted && (
+          {lightBoxes && layout && (
+            <TaskBoxes tasks={tasks} layout={layout} selectedTaskId={selectedTaskId} onSelect={onSelect} />
+          )}
+          <FitControls graph={layout ?? NO_SIZE} />
+          {/* Drawn from React Flow's nodes: none while the boxes show the graph (zoomed out on it). */}
+          {painted && !lightBoxes && (
             <MiniMap<TaskFlowNode> nodeColor={minimapColor} pannable zoomable ariaLabel="Task graph overview" />
           )}
-          <KeepInView touched={touched} selected={nodes.find((node) => node.id === selectedTaskId)} />
+          <KeepInView
+            touched={touched}
+            graph={layout ?? NO_SIZE}
+            selectedId={selectedTaskId}
+            selectedPosition={selectedTaskId === undefined ? undefined : layout?.positions.get(selectedTaskId)}
+          />
         </ReactFlow>
       )}
     </div>

@@ -1,34 +1,15 @@
 import { memo, useMemo, type KeyboardEvent } from 'react';
-import { useStore, type NodeProps, type ReactFlowState } from '@xyflow/react';
+import type { NodeProps } from '@xyflow/react';
 import { formatCost } from '../format';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
 import { KIND_LABEL, verifyOutcomeAppearance } from '../verification';
 import { NODE_HEIGHT, NODE_WIDTH, type TaskFlowNode } from './layout';
+import { taskLabel } from './levelOfDetail';
 import { useRevealOnFocus } from './useRevealOnFocus';
 
 /**
- * Level of detail: below this zoom a node's text is under 6 px high (13 px × 0.45), too small to
- * read, and a large graph draws its nodes as light boxes in their status colour instead (see
- * `showsLightNodes`). A 300-task graph fits the view at well under this zoom.
- */
-export const DETAIL_ZOOM = 0.45;
-/**
- * Graphs of up to this many tasks draw every node in full at any zoom, as they always have (plans
- * are capped at 40 tasks by default): only larger ones switch to light boxes when zoomed out.
- */
-export const ALWAYS_DETAILED_TASKS = 100;
-
-/**
- * Whether nodes are drawn light: a large graph, zoomed out past reading. A boolean, so each node
- * re-renders only when the zoom crosses `DETAIL_ZOOM`, not on every frame of a pan or zoom.
- */
-export const showsLightNodes = (state: ReactFlowState): boolean =>
-  state.transform[2] < DETAIL_ZOOM && state.nodeLookup.size > ALWAYS_DETAILED_TASKS;
-
-/**
- * One task in the graph: a button that selects the task. (Its edges are EdgeLayer's.) Zoomed out
- * on a large graph, a light box: its status colour, with the same name for screen readers and as a
- * tooltip, and the same behaviour.
+ * One task in the graph: a button that selects the task. (Its edges are EdgeLayer's; zoomed out on
+ * a large graph, TaskBoxes draws the tasks instead.)
  */
 export const TaskNode = memo(function TaskNode({
   data,
@@ -37,7 +18,6 @@ export const TaskNode = memo(function TaskNode({
   positionAbsoluteY,
 }: NodeProps<TaskFlowNode>) {
   const { task, onSelect } = data;
-  const light = useStore(showsLightNodes);
   const appearance = TASK_STATUS_APPEARANCE[task.status];
   const center = useMemo(
     () => ({ x: positionAbsoluteX + NODE_WIDTH / 2, y: positionAbsoluteY + NODE_HEIGHT / 2 }),
@@ -46,9 +26,7 @@ export const TaskNode = memo(function TaskNode({
   const onFocus = useRevealOnFocus(center);
   const { verify } = task;
   const outcome = verify && verifyOutcomeAppearance(verify);
-  const label = [task.title, appearance.label, task.kind && KIND_LABEL[task.kind], outcome?.label]
-    .filter(Boolean)
-    .join(', ');
+  const label = taskLabel(task);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key !== 'Enter' && event.key !== ' ') return;
@@ -59,7 +37,7 @@ export const TaskNode = memo(function TaskNode({
   };
 
   const button = {
-    className: `task-node status-${task.status}${selected ? ' selected' : ''}${light ? ' light' : ''}`,
+    className: `task-node status-${task.status}${selected ? ' selected' : ''}`,
     style: statusColorStyle(appearance),
     'data-testid': `task-node-${task.id}`,
     'data-status': task.status,
@@ -71,8 +49,6 @@ export const TaskNode = memo(function TaskNode({
     onKeyDown,
     onFocus,
   } as const;
-
-  if (light) return <div {...button} title={label} />;
 
   return (
     <div {...button}>

@@ -190,8 +190,8 @@ export class LayoutCache {
  */
 const NO_HANDLES: NodeHandle[] = [];
 
-/** Whether a node would look the same for both versions of a task (see TaskNode and the minimap). */
-function looksTheSame(a: TaskSnapshot, b: TaskSnapshot): boolean {
+/** Whether a node would look the same for both versions of a task (see TaskNode, TaskBoxes and the minimap). */
+export function looksTheSame(a: TaskSnapshot, b: TaskSnapshot): boolean {
   return (
     a.title === b.title &&
     a.status === b.status &&

@@ -1,14 +1,13 @@
 import './setupDom';
 import { strict as assert } from 'node:assert';
 import { act, fireEvent, render, screen } from '@testing-library/react';
-import { ReactFlow, useReactFlow, type NodeTypes, type Viewport } from '@xyflow/react';
-import { buildNodes, computeLayout } from '../../webview-ui/src/graph/layout';
-import { ALWAYS_DETAILED_TASKS, DETAIL_ZOOM, TaskNode } from '../../webview-ui/src/graph/TaskNode';
+import { ReactFlowProvider, useReactFlow, type Viewport } from '@xyflow/react';
+import { fittedViewport } from '../../webview-ui/src/graph/KeepInView';
+import { computeLayout } from '../../webview-ui/src/graph/layout';
+import { ALWAYS_DETAILED_TASKS, DETAIL_ZOOM } from '../../webview-ui/src/graph/levelOfDetail';
 import { TaskGraph } from '../../webview-ui/src/graph/TaskGraph';
 import type { TaskSnapshot } from '../../webview-ui/src/protocol';
 import { generateTasks, makeTask } from './fixtures';
-
-const nodeTypes: NodeTypes = { task: TaskNode };
 
 /** Hands the test React Flow's `setViewport`, as the zoom controls or a wheel would change it. */
 function ViewportHandle({ onReady }: { readonly onReady: (set: (viewport: Viewport) => Promise<boolean>) => void }) {
@@ -17,48 +16,48 @@ function ViewportHandle({ onReady }: { readonly onReady: (set: (viewport: Viewpo
   return null;
 }
 
-/** TaskNodes in a bare React Flow at a given zoom (TaskGraph always starts at the fitted one). */
-function renderAtZoom(tasks: readonly TaskSnapshot[], zoom: number, onSelect: (taskId: string) => void = () => {}) {
-  const nodes = buildNodes(tasks, computeLayout(tasks), 't1', onSelect);
+/** A TaskGraph (fitted at first, as always) whose zoom the test can change, keeping t2 on screen. */
+function renderGraph(tasks: readonly TaskSnapshot[], onSelect: (taskId: string) => void = () => {}) {
+  const t2 = computeLayout(tasks).positions.get('t2')!;
   let setViewport: ((viewport: Viewport) => Promise<boolean>) | undefined;
-  render(
-    <ReactFlow
-      nodes={nodes}
-      nodeTypes={nodeTypes}
-      width={1200}
-      height={800}
-      minZoom={0.01}
-      defaultViewport={{ x: 0, y: 0, zoom }}
-    >
+  const view = render(
+    <ReactFlowProvider>
+      <TaskGraph tasks={tasks} selectedTaskId="t1" onSelect={onSelect} />
       <ViewportHandle onReady={(set) => (setViewport = set)} />
-    </ReactFlow>,
+    </ReactFlowProvider>,
   );
   return {
-    zoomTo: async (next: number) => {
+    ...view,
+    zoomTo: async (zoom: number) => {
       assert.ok(setViewport, 'React Flow is ready');
-      await act(async () => void (await setViewport?.({ x: 0, y: 0, zoom: next })));
+      await act(async () => void (await setViewport?.({ x: 50 - t2.x * zoom, y: 50 - t2.y * zoom, zoom })));
     },
   };
 }
 
 const node = (id: string) => screen.getByTestId(`task-node-${id}`);
 const isLight = (id: string) => node(id).classList.contains('light');
+const flowNodes = () => document.querySelectorAll('.react-flow__node').length;
 
-describe('webview TaskNode level of detail', () => {
+describe('webview task graph level of detail', () => {
   const large = generateTasks(ALWAYS_DETAILED_TASKS + 1).map((task, index) =>
     index === 2 ? { ...task, title: 'Set up the database', status: 'failed' as const, attempts: 2 } : task,
   );
 
   it('draws a large graph zoomed out past reading as light boxes that still name and select their task', async () => {
     const selected: string[] = [];
-    renderAtZoom(large, DETAIL_ZOOM - 0.01, (taskId) => selected.push(taskId));
+    renderGraph(large, (taskId) => selected.push(taskId));
     await screen.findByTestId('task-node-t100');
-    const light = [...document.querySelectorAll<HTMLElement>('[data-testid^="task-node-"]')];
-    assert.equal(light.length, large.length);
+    const boxes = [...document.querySelectorAll<HTMLElement>('[data-testid^="task-node-"]')];
+    assert.equal(boxes.length, large.length);
+    assert.equal(flowNodes(), 0, 'boxes, not React Flow nodes');
     assert.ok(
-      light.every((element) => element.classList.contains('light') && element.childElementCount === 0),
+      boxes.every((element) => element.classList.contains('light') && element.childElementCount === 0),
       'no text, no badges',
     );
+    const layout = computeLayout(large);
+    const { x, y } = layout.positions.get('t42')!;
+    assert.equal(node('t42').style.transform, `translate(${x}px,${y}px)`, 'where the layout put it');
 
     const failed = node('t2');
     assert.equal(failed.textContent, '');
@@ -74,17 +73,27 @@ describe('webview TaskNode level of detail', () => {
 
     fireEvent.click(failed);
     fireEvent.keyDown(node('t5'), { key: 'Enter' });
-    assert.deepEqual(selected, ['t2', 't5']);
+    fireEvent.keyDown(node('t6'), { key: ' ' });
+    fireEvent.keyDown(node('t7'), { key: 'a' });
+    fireEvent.click(document.querySelector('.task-boxes')!);
+    assert.deepEqual(selected, ['t2', 't5', 't6'], 'a box selects its task; the space between them nothing');
   });
 
-  it('draws the same nodes in full from the readable zoom on, and switches as the zoom crosses it', async () => {
-    const view = renderAtZoom(large, DETAIL_ZOOM);
+  it('draws React Flow nodes in full from the readable zoom on, and boxes again below it', async () => {
+    const view = renderGraph(large);
     await screen.findByTestId('task-node-t100');
+    assert.equal(isLight('t2'), true, 'fitted');
+
+    await view.zoomTo(DETAIL_ZOOM);
+    assert.ok(flowNodes() > 0, 'React Flow nodes');
+    assert.ok(flowNodes() < large.length, 'only those on screen (culled)');
     assert.equal(isLight('t2'), false);
     assert.match(node('t2').textContent ?? '', /Set up the database.*Failed.*attempt 2/);
+    assert.equal(document.querySelector('.task-boxes'), null);
 
     await view.zoomTo(DETAIL_ZOOM / 2);
-    assert.equal(isLight('t2'), true, 'zoomed out');
+    assert.equal(flowNodes(), 0, 'zoomed out');
+    assert.equal(isLight('t2'), true);
     assert.equal(node('t2').textContent, '');
     await view.zoomTo(DETAIL_ZOOM / 3);
     assert.equal(isLight('t2'), true, 'further out: still light');
@@ -93,17 +102,33 @@ describe('webview TaskNode level of detail', () => {
     assert.match(node('t2').textContent ?? '', /attempt 2/);
   });
 
+  it('fits the whole graph from the fit-view control while it is drawn as boxes', async () => {
+    const view = renderGraph(large);
+    await screen.findByTestId('task-node-t100');
+    const viewport = () => document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform;
+    const fittedAtFirst = viewport();
+    const fitted = fittedViewport(computeLayout(large), 1200, 800);
+    assert.equal(fittedAtFirst, `translate(${fitted.x}px,${fitted.y}px) scale(${fitted.zoom})`);
+
+    await view.zoomTo(DETAIL_ZOOM / 2);
+    assert.notEqual(viewport(), fittedAtFirst);
+    assert.equal(flowNodes(), 0, 'boxes: React Flow has no nodes to fit');
+    act(() => void fireEvent.click(document.querySelector('.react-flow__controls-fitview')!));
+    assert.equal(viewport(), fittedAtFirst);
+  });
+
   it(`draws a graph of up to ${ALWAYS_DETAILED_TASKS} tasks in full at any zoom`, async () => {
-    const small = large.slice(0, ALWAYS_DETAILED_TASKS);
-    renderAtZoom(small, 0.05);
+    const view = renderGraph(large.slice(0, ALWAYS_DETAILED_TASKS));
     await screen.findByTestId('task-node-t99');
+    await view.zoomTo(0.05);
     const nodes = [...document.querySelectorAll<HTMLElement>('[data-testid^="task-node-"]')];
     assert.equal(nodes.length, ALWAYS_DETAILED_TASKS);
+    assert.equal(flowNodes(), ALWAYS_DETAILED_TASKS);
     assert.ok(nodes.every((element) => !element.classList.contains('light')));
     assert.match(node('t2').textContent ?? '', /Set up the database.*Failed.*attempt 2/);
   });
 
-  it('fits a 300-task graph light and a usual one in full (TaskGraph)', async () => {
+  it('fits a 300-task graph as boxes and a usual one in full', async () => {
     const { unmount } = render(<TaskGraph tasks={generateTasks(300)} selectedTaskId={undefined} onSelect={() => {}} />);
     await screen.findByTestId('task-node-t299');
     assert.ok(isLight('t0') && isLight('t299'), '300 tasks fit far below the readable zoom');
