@@ -1,10 +1,11 @@
 import './setupDom';
 import { strict as assert } from 'node:assert';
-import { configure, fireEvent, render, screen } from '@testing-library/react';
+import { act, configure, fireEvent, render, screen } from '@testing-library/react';
+import { fittedViewport } from '../../webview-ui/src/graph/KeepInView';
 import { LayoutCache } from '../../webview-ui/src/graph/layout';
 import { TaskGraph } from '../../webview-ui/src/graph/TaskGraph';
 import type { TaskSnapshot } from '../../webview-ui/src/protocol';
-import { generateTasks } from './fixtures';
+import { generateTasks, makeTask } from './fixtures';
 
 configure({ asyncUtilTimeout: 10000 });
 
@@ -46,5 +47,46 @@ describe('webview TaskGraph', () => {
     fireEvent.keyDown(node, { key: 'a' });
     fireEvent.click(screen.getByTestId('task-node-t4'));
     assert.deepEqual(selected, ['t3', 't3', 't4']);
+  });
+
+  it('fits a graph that grows until the user moves the view, then leaves the view alone', async () => {
+    const tasks = (count: number) =>
+      Array.from({ length: count }, (_, index) =>
+        makeTask({ id: `u${index}`, title: `Part ${index}`, dependsOn: index < 4 ? [] : [`u${index - 4}`] }),
+      );
+    const cache = new LayoutCache();
+    const graph = (count: number) => (
+      <TaskGraph tasks={tasks(count)} selectedTaskId="u30" onSelect={() => {}} layoutCache={cache} />
+    );
+    const viewport = () => document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform;
+    const fitOf = (count: number) => {
+      const fitted = fittedViewport(cache.layout(tasks(count)), 1200, 800);
+      return `translate(${fitted.x}px,${fitted.y}px) scale(${fitted.zoom})`;
+    };
+    const settled = () => act(() => new Promise((resolve) => setTimeout(resolve, 300)));
+    const { rerender } = render(graph(32));
+    await screen.findByTestId('task-node-u31');
+    assert.equal(viewport(), fitOf(32));
+
+    rerender(graph(36));
+    await settled();
+    assert.equal(viewport(), fitOf(36), 'grown, fitted again');
+
+    // The user zooms in on the top-left corner (the selected task is off screen then)…
+    act(
+      () =>
+        void fireEvent.wheel(document.querySelector('.react-flow__renderer')!, {
+          deltaY: -400,
+          clientX: 10,
+          clientY: 10,
+        }),
+    );
+    await settled();
+    const chosen = viewport();
+    assert.notEqual(chosen, fitOf(36));
+    // …and the graph grows again: the view stays theirs, not fitted, not panned to the selection.
+    rerender(graph(40));
+    await settled();
+    assert.equal(viewport(), chosen);
   });
 });

@@ -10,8 +10,10 @@ import {
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 import { useReveal } from './useRevealOnFocus';
 
-export const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 } as const;
+/** The view's zoom limits, and the fit's (a fit never zooms in past 100 %). */
 export const MIN_ZOOM = 0.05;
+export const MAX_ZOOM = 2;
+export const FIT_VIEW_OPTIONS = { padding: 0.1, maxZoom: 1 } as const;
 
 /** The drawing's size (the layout's): it starts at (0, 0). */
 export interface GraphSize {
@@ -25,7 +27,7 @@ export interface GraphSize {
  */
 export const fittedViewport = (graph: GraphSize, paneWidth: number, paneHeight: number): Viewport =>
   getViewportForBounds(
-    { x: 0, y: 0, ...graph },
+    { x: 0, y: 0, width: graph.width, height: graph.height },
     paneWidth,
     paneHeight,
     MIN_ZOOM,
@@ -33,17 +35,17 @@ export const fittedViewport = (graph: GraphSize, paneWidth: number, paneHeight: 
     FIT_VIEW_OPTIONS.padding,
   );
 
-/** Shows the whole drawing (the fit-view control and KeepInView). */
-export function useFitGraph(graph: GraphSize): () => void {
+/** Shows the whole drawing (the fit-view control and KeepInView); a new callback only for a new size. */
+export function useFitGraph({ width: graphWidth, height: graphHeight }: GraphSize): () => void {
   const store = useStoreApi();
   return useCallback(() => {
     const { width, height, panZoom, transform } = store.getState();
     if (width <= 0 || height <= 0) return;
-    const fitted = fittedViewport(graph, width, height);
+    const fitted = fittedViewport({ width: graphWidth, height: graphHeight }, width, height);
     // Usually already so (the first view is fitted): moving to it again would only render again.
     if (fitted.x === transform[0] && fitted.y === transform[1] && fitted.zoom === transform[2]) return;
     void panZoom?.setViewport(fitted);
-  }, [store, graph]);
+  }, [store, graphWidth, graphHeight]);
 }
 
 /**
@@ -68,9 +70,10 @@ export function useUserMoved(): { touched: RefObject<boolean>; onMoveStart: OnMo
 
 /**
  * What the graph shows when its pane changes size (the editor group was split, the side panel
- * opened) or a task is selected. Until the user pans or zooms, the whole graph is fitted
- * again; from then on the view is theirs, and only a selected task that would be off screen
- * (behind the panel) is panned into view.
+ * opened), the drawing changes size (tasks were added) or a task is selected. Until the user pans
+ * or zooms, the whole graph is fitted again; from then on the view is theirs, and only a selected
+ * task that would be off screen (behind the panel) is panned into view, when it is selected or
+ * the pane changes size.
  */
 export function KeepInView({
   touched,
@@ -93,9 +96,12 @@ export function KeepInView({
     ? { x: selectedPosition.x + NODE_WIDTH / 2, y: selectedPosition.y + NODE_HEIGHT / 2 }
     : undefined;
   useEffect(() => {
-    if (width <= 0 || height <= 0) return;
-    if (!touched.current) fitGraph();
-    else if (selectedId !== undefined && center.current) reveal(center.current);
-  }, [fitGraph, reveal, touched, selectedId, width, height]);
+    if (width > 0 && height > 0 && !touched.current) fitGraph();
+  }, [fitGraph, touched, width, height]);
+  useEffect(() => {
+    if (width > 0 && height > 0 && touched.current && selectedId !== undefined && center.current) {
+      reveal(center.current);
+    }
+  }, [reveal, touched, selectedId, width, height]);
   return null;
 }

@@ -3,7 +3,7 @@ import { ViewportPortal, type XYPosition } from '@xyflow/react';
 import type { TaskSnapshot } from '../protocol';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
 import { looksTheSame, NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
-import { taskLabel } from './levelOfDetail';
+import { taskLabel } from './taskLabel';
 import { useReveal } from './useRevealOnFocus';
 
 interface TaskBoxProps {

@@ -13,15 +13,14 @@ import {
   type TaskFlowNode,
 } from './layout';
 import { FitControls } from './FitControls';
-import { fittedViewport, KeepInView, MIN_ZOOM, useUserMoved } from './KeepInView';
+import { fittedViewport, KeepInView, MAX_ZOOM, MIN_ZOOM, useUserMoved } from './KeepInView';
 import { isLargeGraph, isZoomedOut } from './levelOfDetail';
 import { TaskBoxes } from './TaskBoxes';
 import { TaskNode } from './TaskNode';
+import { useKeepTaskFocus } from './useKeepTaskFocus';
 
 const nodeTypes: NodeTypes = { task: TaskNode };
 const NO_NODES: TaskFlowNode[] = [];
-const NO_SIZE = { width: 0, height: 0 } as const;
-const MAX_ZOOM = 2;
 
 const NO_EDGES: EdgePaths = {
   count: 0,
@@ -94,11 +93,13 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
   );
   // Level of detail: a large graph zoomed out past reading is drawn as light boxes (TaskBoxes), and
   // React Flow is given no nodes then. The zoom is followed as a boolean, so only crossing
-  // DETAIL_ZOOM renders the graph again, not every frame of a pan or zoom.
+  // DETAIL_ZOOM renders the graph again, not every frame of a pan or zoom; keyboard focus stays on
+  // its task when the boxes and the nodes trade places.
   const [zoomedOut, setZoomedOut] = useState<boolean | undefined>();
   const onMove = useCallback<OnMove>((_event, viewport) => setZoomedOut(isZoomedOut(viewport.zoom)), []);
   const large = isLargeGraph(tasks.length);
-  const lightBoxes = large && (zoomedOut ?? isZoomedOut(fitted?.zoom ?? 0));
+  const drawsBoxes = large && (zoomedOut ?? isZoomedOut(fitted?.zoom ?? 0));
+  const onFocus = useKeepTaskFocus(pane, drawsBoxes);
   // The minimap (as many elements again as the graph) waits until the graph has been painted.
   const [painted, setPainted] = useState(false);
   useEffect(() => {
@@ -115,10 +116,10 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
   if (layoutError) return <p className="graph-message error">Could not lay out the graph: {layoutError}</p>;
 
   return (
-    <div className="task-graph" ref={pane}>
-      {paneSize && (
+    <div className="task-graph" ref={pane} onFocus={onFocus}>
+      {paneSize && layout && (
         <ReactFlow<TaskFlowNode>
-          nodes={lightBoxes ? NO_NODES : nodes}
+          nodes={drawsBoxes ? NO_NODES : nodes}
           nodeTypes={nodeTypes}
           width={paneSize.width || undefined}
           height={paneSize.height || undefined}
@@ -133,25 +134,33 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
           nodesFocusable={false}
           elementsSelectable={false}
           zoomOnDoubleClick={false}
-          // Zoomed in on a large graph, only the nodes on screen are drawn (zoomed out, TaskBoxes
-          // draws them all). A usual graph fits the view whole, where culling would skip nothing.
-          onlyRenderVisibleElements={large}
+          // Every task stays in the page, on screen or not: Tab walks them all (and brings the one
+          // it reaches into view), and a screen reader finds them all.
+          onlyRenderVisibleElements={false}
         >
           <Background gap={24} size={1} />
           <EdgeLayer paths={edgePaths} />
-          {lightBoxes && layout && (
+          {drawsBoxes && (
             <TaskBoxes tasks={tasks} layout={layout} selectedTaskId={selectedTaskId} onSelect={onSelect} />
           )}
-          <FitControls graph={layout ?? NO_SIZE} />
-          {/* Drawn from React Flow's nodes: none while the boxes show the graph (zoomed out on it). */}
-          {painted && !lightBoxes && (
-            <MiniMap<TaskFlowNode> nodeColor={minimapColor} pannable zoomable ariaLabel="Task graph overview" />
+          <FitControls graph={layout} />
+          {/*
+            Drawn from React Flow's nodes, so only with them: zoomed out on a large graph, the boxes
+            are the overview. Zooming from it would hide it mid-gesture there, so it only pans.
+          */}
+          {painted && !drawsBoxes && (
+            <MiniMap<TaskFlowNode>
+              nodeColor={minimapColor}
+              pannable
+              zoomable={!large}
+              ariaLabel="Task graph overview"
+            />
           )}
           <KeepInView
             touched={touched}
-            graph={layout ?? NO_SIZE}
+            graph={layout}
             selectedId={selectedTaskId}
-            selectedPosition={selectedTaskId === undefined ? undefined : layout?.positions.get(selectedTaskId)}
+            selectedPosition={selectedTaskId === undefined ? undefined : layout.positions.get(selectedTaskId)}
           />
         </ReactFlow>
       )}

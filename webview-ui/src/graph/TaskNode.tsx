@@ -4,7 +4,7 @@ import { formatCost } from '../format';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
 import { KIND_LABEL, verifyOutcomeAppearance } from '../verification';
 import { NODE_HEIGHT, NODE_WIDTH, type TaskFlowNode } from './layout';
-import { taskLabel } from './levelOfDetail';
+import { taskLabel } from './taskLabel';
 import { useRevealOnFocus } from './useRevealOnFocus';
 
 /**

@@ -237,7 +237,7 @@ export function buildNodes(
       type: 'task',
       position,
       // Explicit size, already "measured" (styles.css sizes a node from these): React Flow can place
-      // and fit the nodes without measuring the DOM, and measuring them changes nothing.
+      // the nodes without measuring the DOM, and measuring them changes nothing.
       width: NODE_WIDTH,
       height: NODE_HEIGHT,
       measured: NODE_SIZE,

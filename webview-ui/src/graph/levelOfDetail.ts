@@ -1,7 +1,3 @@
-import type { TaskSnapshot } from '../protocol';
-import { TASK_STATUS_APPEARANCE } from '../status';
-import { KIND_LABEL, verifyOutcomeAppearance } from '../verification';
-
 /**
  * Level of detail: below this zoom a node's text is under 6 px high (13 px × 0.45), too small to
  * read, and a large graph draws its tasks as light boxes in their status colour (TaskBoxes) instead
@@ -18,11 +14,3 @@ export const ALWAYS_DETAILED_TASKS = 100;
 export const isLargeGraph = (taskCount: number): boolean => taskCount > ALWAYS_DETAILED_TASKS;
 /** Zoomed out past reading: a large graph is drawn as light boxes. */
 export const isZoomedOut = (zoom: number): boolean => zoom < DETAIL_ZOOM;
-
-/** What a task is called for screen readers (and, as a light box, in its tooltip): title, status, kind, verify outcome. */
-export function taskLabel(task: TaskSnapshot): string {
-  const outcome = task.verify && verifyOutcomeAppearance(task.verify);
-  return [task.title, TASK_STATUS_APPEARANCE[task.status].label, task.kind && KIND_LABEL[task.kind], outcome?.label]
-    .filter(Boolean)
-    .join(', ');
-}
