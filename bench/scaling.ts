@@ -3,7 +3,8 @@
  * processes on the same Redis, the driver in this process (so every result travels the
  * event stream, as when workers run on other machines). On a 2-core machine more processes
  * cannot make it much faster; the point is that nothing serialises needlessly — tasks/s must
- * not fall as processes are added — and that every task is run exactly once.
+ * not fall as processes are added — and that every task is run exactly once. The configurations'
+ * chains alternate (see `measure`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -56,9 +57,10 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
 /**
  * Chains measured per configuration, after a first one on the same processes: as in the engine
  * benchmark's throughput figure, the steady state of long-lived workers is the figure (the
- * median), and the first chain of freshly started processes is reported beside it.
+ * median), and the first chain of freshly started processes is reported beside it. Five, not
+ * three: single chains of the same configuration move by a fifth, and a chain takes a second.
  */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 interface Rates {
   readonly first: number;
@@ -66,8 +68,14 @@ interface Rates {
   readonly each: readonly number[];
 }
 
-/** Runs the no-op chain with `count` worker processes; tasks per second over each chain's makespan. */
-async function run(script: string, config: TakossConfig, workspace: string, count: number): Promise<Rates> {
+/** One configuration: `count` worker processes on a queue of their own, and an engine to drive it. */
+interface Configuration {
+  readonly count: number;
+  readonly engine: Engine;
+  readonly workers: readonly ChildProcess[];
+}
+
+async function startConfiguration(script: string, config: TakossConfig, count: number): Promise<Configuration> {
   const queueName = `bench-scaling-${randomBytes(4).toString('hex')}`;
   const env = {
     ...process.env,
@@ -76,35 +84,68 @@ async function run(script: string, config: TakossConfig, workspace: string, coun
     TAKOSS_QUEUE_NAME: queueName,
   };
   const engine = await Engine.open({ config, env, logger: silentLogger, queue: { name: queueName } });
-  const workers = await startWorkers(script, count, env);
-  const runChain = async (): Promise<number> => {
-    const tasks = layeredDag(10, 100);
-    const created = await startPlannedChain(engine, {
-      request: 'Scaling benchmark',
-      workspace,
-      model: config.model,
-      concurrency: SLOTS,
-      graph: benchGraph(tasks),
-    });
-    const result = await engine
-      .driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository))
-      .run();
-    if (result.status !== 'succeeded') throw new Error(`scaling chain ended ${result.status}`);
-    const attempts = await engine.redis.hvals(chainKeys(created.chainId).attempts);
-    const runs = attempts.reduce((sum, value) => sum + Number(value), 0);
-    if (runs !== tasks.length) throw new Error(`${runs} runs for ${tasks.length} tasks`);
-    const rate = tasks.length / ((await chainSpanMs(engine.redis, created.chainId)) / 1000);
-    await engine.accumulator.cleanupChain(created.chainId);
-    return rate;
-  };
   try {
-    const first = await runChain();
-    const each: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) each.push(await runChain());
-    return { first, each, median: percentile(each, 50) };
-  } finally {
-    await stopWorkers(workers);
+    return { count, engine, workers: await startWorkers(script, count, env) };
+  } catch (error) {
     await closeAndDeleteQueue(engine);
+    throw error;
+  }
+}
+
+async function stopConfiguration({ engine, workers }: Configuration): Promise<void> {
+  await stopWorkers(workers);
+  await closeAndDeleteQueue(engine);
+}
+
+/** Runs the no-op chain on a configuration; tasks per second over the chain's makespan. */
+async function runChain({ engine }: Configuration, config: TakossConfig, workspace: string): Promise<number> {
+  const tasks = layeredDag(10, 100);
+  const created = await startPlannedChain(engine, {
+    request: 'Scaling benchmark',
+    workspace,
+    model: config.model,
+    concurrency: SLOTS,
+    graph: benchGraph(tasks),
+  });
+  const result = await engine
+    .driver(created.chainId, workspaceApplier(workspace, created.chainId, engine.repository))
+    .run();
+  if (result.status !== 'succeeded') throw new Error(`scaling chain ended ${result.status}`);
+  const attempts = await engine.redis.hvals(chainKeys(created.chainId).attempts);
+  const runs = attempts.reduce((sum, value) => sum + Number(value), 0);
+  if (runs !== tasks.length) throw new Error(`${runs} runs for ${tasks.length} tasks`);
+  const rate = tasks.length / ((await chainSpanMs(engine.redis, created.chainId)) / 1000);
+  await engine.accumulator.cleanupChain(created.chainId);
+  return rate;
+}
+
+/**
+ * Every configuration's processes are started first (idle workers wait in Redis, using no CPU),
+ * then their chains alternate, each round in the other order (1, 2, 4 then 4, 2, 1…): a machine
+ * whose speed drifts during the run slows all of them alike,
+ * rather than whichever ran last.
+ */
+async function measure(script: string, config: TakossConfig, workspace: string): Promise<Map<number, Rates>> {
+  const configurations: Configuration[] = [];
+  try {
+    for (const count of PROCESSES) configurations.push(await startConfiguration(script, config, count));
+    const first = new Map<number, number>();
+    for (const configuration of configurations)
+      first.set(configuration.count, await runChain(configuration, config, workspace));
+    const each = new Map<number, number[]>(PROCESSES.map((count) => [count, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? configurations : [...configurations].reverse();
+      for (const configuration of order)
+        each.get(configuration.count)!.push(await runChain(configuration, config, workspace));
+    }
+    return new Map(
+      PROCESSES.map((count) => {
+        const rates = each.get(count)!;
+        return [count, { first: first.get(count)!, each: rates, median: percentile(rates, 50) }];
+      }),
+    );
+  } finally {
+    for (const configuration of configurations) await stopConfiguration(configuration);
   }
 }
 
@@ -113,9 +154,9 @@ async function main(): Promise<void> {
   const database = freshDatabase('takoss_bench_scaling');
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'takoss-bench-scaling-'));
   const config: TakossConfig = { ...DEFAULT_CONFIG, databaseUrl: database.url };
-  const rates = new Map<number, Rates>();
+  let rates: Map<number, Rates>;
   try {
-    for (const count of PROCESSES) rates.set(count, await run(script, config, workspace, count));
+    rates = await measure(script, config, workspace);
   } finally {
     await database.drop();
     await rm(workspace, { recursive: true, force: true });
