@@ -7,7 +7,7 @@ import {
   type Viewport,
   type XYPosition,
 } from '@xyflow/react';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { nodeCentre } from './layout';
 import { useReveal } from './useRevealOnFocus';
 
 /** The view's zoom limits, and the fit's (a fit never zooms in past 100 %). */
@@ -92,9 +92,7 @@ export function KeepInView({
   const width = useStore((state) => state.width);
   const height = useStore((state) => state.height);
   const center = useRef<XYPosition | undefined>(undefined);
-  center.current = selectedPosition
-    ? { x: selectedPosition.x + NODE_WIDTH / 2, y: selectedPosition.y + NODE_HEIGHT / 2 }
-    : undefined;
+  center.current = selectedPosition ? nodeCentre(selectedPosition) : undefined;
   useEffect(() => {
     if (width > 0 && height > 0 && !touched.current) fitGraph();
   }, [fitGraph, touched, width, height]);

@@ -2,8 +2,8 @@ import { memo, useCallback, type FocusEvent, type KeyboardEvent, type MouseEvent
 import { ViewportPortal, type XYPosition } from '@xyflow/react';
 import type { TaskSnapshot } from '../protocol';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
-import { looksTheSame, NODE_HEIGHT, NODE_WIDTH, type GraphLayout } from './layout';
-import { taskLabel } from './taskLabel';
+import { looksTheSame, NODE_HEIGHT, NODE_WIDTH, nodeCentre, type GraphLayout } from './layout';
+import { selectOnKey, taskLabel } from './taskButton';
 import { useReveal } from './useRevealOnFocus';
 
 interface TaskBoxProps {
@@ -71,11 +71,7 @@ export const TaskBoxes = memo(function TaskBoxes({ tasks, layout, selectedTaskId
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLDivElement>) => {
       const taskId = taskIdOf(event);
-      if (taskId === undefined || (event.key !== 'Enter' && event.key !== ' ')) return;
-      // Space would otherwise scroll, Enter would reach React Flow's own key handling.
-      event.preventDefault();
-      event.stopPropagation();
-      onSelect(taskId);
+      if (taskId !== undefined) selectOnKey(event, () => onSelect(taskId));
     },
     [onSelect],
   );
@@ -84,7 +80,7 @@ export const TaskBoxes = memo(function TaskBoxes({ tasks, layout, selectedTaskId
       const taskId = taskIdOf(event);
       const position = taskId === undefined ? undefined : layout.positions.get(taskId);
       if (position && event.target.matches(':focus-visible')) {
-        reveal({ x: position.x + NODE_WIDTH / 2, y: position.y + NODE_HEIGHT / 2 });
+        reveal(nodeCentre(position));
       }
     },
     [layout, reveal],

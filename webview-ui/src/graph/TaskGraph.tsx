@@ -61,14 +61,6 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
   }, [cache, layout]);
 
   const { touched, onMoveStart, onMoveEnd } = useUserMoved();
-  const previousNodes = useRef<ReadonlyMap<string, TaskFlowNode>>(new Map());
-  const nodes = useMemo(
-    () => (layout ? buildNodes(tasks, layout, selectedTaskId, onSelect, previousNodes.current) : []),
-    [tasks, layout, selectedTaskId, onSelect],
-  );
-  useEffect(() => {
-    previousNodes.current = new Map(nodes.map((node) => [node.id, node]));
-  }, [nodes]);
   // Edges depend only on the layout and the statuses; most snapshots change neither.
   const statuses = tasks.map((task) => task.status).join(',');
   const edgePaths = useMemo(() => (layout ? buildEdgePaths(tasks, layout) : NO_EDGES), [layout, statuses]);
@@ -100,6 +92,16 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
   const large = isLargeGraph(tasks.length);
   const drawsBoxes = large && (zoomedOut ?? isZoomedOut(fitted?.zoom ?? 0));
   const onFocus = useKeepTaskFocus(pane, drawsBoxes);
+  // React Flow's nodes, only when it draws them (not while the boxes do).
+  const previousNodes = useRef<ReadonlyMap<string, TaskFlowNode>>(new Map());
+  const nodes = useMemo(
+    () =>
+      layout && !drawsBoxes ? buildNodes(tasks, layout, selectedTaskId, onSelect, previousNodes.current) : NO_NODES,
+    [tasks, layout, drawsBoxes, selectedTaskId, onSelect],
+  );
+  useEffect(() => {
+    previousNodes.current = new Map(nodes.map((node) => [node.id, node]));
+  }, [nodes]);
   // The minimap (as many elements again as the graph) waits until the graph has been painted.
   const [painted, setPainted] = useState(false);
   useEffect(() => {
@@ -119,7 +121,7 @@ export function TaskGraph({ tasks, selectedTaskId, onSelect, direction = 'RIGHT'
     <div className="task-graph" ref={pane} onFocus={onFocus}>
       {paneSize && layout && (
         <ReactFlow<TaskFlowNode>
-          nodes={drawsBoxes ? NO_NODES : nodes}
+          nodes={nodes}
           nodeTypes={nodeTypes}
           width={paneSize.width || undefined}
           height={paneSize.height || undefined}

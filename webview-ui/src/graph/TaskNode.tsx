@@ -3,8 +3,8 @@ import type { NodeProps } from '@xyflow/react';
 import { formatCost } from '../format';
 import { statusColorStyle, TASK_STATUS_APPEARANCE } from '../status';
 import { KIND_LABEL, verifyOutcomeAppearance } from '../verification';
-import { NODE_HEIGHT, NODE_WIDTH, type TaskFlowNode } from './layout';
-import { taskLabel } from './taskLabel';
+import { nodeCentre, type TaskFlowNode } from './layout';
+import { selectOnKey, taskLabel } from './taskButton';
 import { useRevealOnFocus } from './useRevealOnFocus';
 
 /**
@@ -20,7 +20,7 @@ export const TaskNode = memo(function TaskNode({
   const { task, onSelect } = data;
   const appearance = TASK_STATUS_APPEARANCE[task.status];
   const center = useMemo(
-    () => ({ x: positionAbsoluteX + NODE_WIDTH / 2, y: positionAbsoluteY + NODE_HEIGHT / 2 }),
+    () => nodeCentre({ x: positionAbsoluteX, y: positionAbsoluteY }),
     [positionAbsoluteX, positionAbsoluteY],
   );
   const onFocus = useRevealOnFocus(center);
@@ -28,18 +28,13 @@ export const TaskNode = memo(function TaskNode({
   const outcome = verify && verifyOutcomeAppearance(verify);
   const label = taskLabel(task);
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    if (event.key !== 'Enter' && event.key !== ' ') return;
-    // Space would otherwise scroll, Enter would reach React Flow's own key handling.
-    event.preventDefault();
-    event.stopPropagation();
-    onSelect(task.id);
-  };
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => selectOnKey(event, () => onSelect(task.id));
 
   const button = {
     className: `task-node status-${task.status}${selected ? ' selected' : ''}`,
     style: statusColorStyle(appearance),
     'data-testid': `task-node-${task.id}`,
+    'data-task-id': task.id,
     'data-status': task.status,
     role: 'button',
     tabIndex: 0,

@@ -62,6 +62,12 @@ export const LAYER_SPACING = 72;
  */
 const EDGE_SPACING = 10;
 
+/** The centre of the node whose top-left corner is `position`. */
+export const nodeCentre = (position: XYPosition): XYPosition => ({
+  x: position.x + NODE_WIDTH / 2,
+  y: position.y + NODE_HEIGHT / 2,
+});
+
 /** The key of an edge in `GraphLayout.bends`. */
 export const bendKey = (source: string, target: string): string => `${source}\u0000${target}`;
 

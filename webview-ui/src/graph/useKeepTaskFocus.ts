@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, type FocusEvent, type RefObject } from 'react';
 
-const TASK_ELEMENTS = '[data-testid^="task-node-"]';
+/** A task's node (TaskNode) or box (TaskBoxes). */
+const TASK_ELEMENTS = '[data-task-id]';
 /** Frames to wait for the task's new element: React Flow adds its nodes a commit after it gets them. */
 const FRAMES_TO_WAIT = 5;
 
@@ -15,15 +16,15 @@ export function useKeepTaskFocus(
 ): (event: FocusEvent<HTMLElement>) => void {
   const focusedTask = useRef<string | undefined>(undefined);
   const onFocus = useCallback((event: FocusEvent<HTMLElement>) => {
-    focusedTask.current = event.target.closest<HTMLElement>(TASK_ELEMENTS)?.dataset.testid;
+    focusedTask.current = event.target.closest<HTMLElement>(TASK_ELEMENTS)?.dataset.taskId;
   }, []);
 
   const drewBoxes = useRef(drawsBoxes);
   useEffect(() => {
     if (drewBoxes.current === drawsBoxes) return;
     drewBoxes.current = drawsBoxes;
-    const testId = focusedTask.current;
-    if (testId === undefined) return;
+    const taskId = focusedTask.current;
+    if (taskId === undefined) return;
     const kind = drawsBoxes ? '.task-boxes' : '.react-flow__node';
     let frame = 0;
     let waited = 0;
@@ -31,9 +32,9 @@ export function useKeepTaskFocus(
       const active = document.activeElement;
       const lost = !active || active === document.body || !active.isConnected;
       // Focus the user moved elsewhere stays there; only the task's old element hands it on.
-      if (!lost && !(active instanceof HTMLElement && active.dataset.testid === testId)) return;
+      if (!lost && !(active instanceof HTMLElement && active.dataset.taskId === taskId)) return;
       const elements = pane.current?.querySelectorAll<HTMLElement>(`${kind} ${TASK_ELEMENTS}`) ?? [];
-      const element = [...elements].find((candidate) => candidate.dataset.testid === testId);
+      const element = [...elements].find((candidate) => candidate.dataset.taskId === taskId);
       if (element) {
         if (element !== active) element.focus({ preventScroll: true });
       } else if (waited++ < FRAMES_TO_WAIT) {
