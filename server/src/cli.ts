@@ -37,7 +37,7 @@ function buildProgram(context: CommandContext, setExitCode: (code: number) => vo
     .description('plan the request with Claude, build it as a task graph, and write the files')
     .argument('<request>', 'what to build, e.g. "A Todo app with React and Express"')
     .requiredOption('--workspace <dir>', 'folder to build in (created if missing)')
-    .option('--concurrency <n>', 'tasks at the same time (default: takoss.concurrency or 4)')
+    .option('--concurrency <n>', 'tasks at the same time (default: 4)')
     .option('--model <model>', 'Claude model (default: TAKOSS_MODEL or claude-sonnet-5-5)')
     .option('--budget-usd <dollars>', 'stop scheduling once this much is spent')
     .option('--overwrite', 'replace existing files this chain did not write')

@@ -110,7 +110,7 @@ export class ContextAccumulator {
       this.redis.ttl(keys.history),
       this.redis.hgetall(keys.states),
     ]);
-    const resultKeys = await this.scanKeys(`chain:${chainId}:result:*`);
+    const resultKeys = await this.scanKeys(keys.resultPattern);
     const sizes = resultKeys.length > 0 ? await Promise.all(resultKeys.map((key) => this.redis.strlen(key))) : [];
     const tasks: Record<string, number> = {};
     for (const status of Object.values(states)) tasks[status] = (tasks[status] ?? 0) + 1;

@@ -40,6 +40,8 @@ export interface ChainKeys {
   readonly jobs: string;
   /** SCAN pattern for every key of the chain. */
   readonly pattern: string;
+  /** SCAN pattern for the chain's task results. */
+  readonly resultPattern: string;
 }
 
 export function chainKeys(chainId: string): ChainKeys {
@@ -60,6 +62,7 @@ export function chainKeys(chainId: string): ChainKeys {
     events: `${prefix}events`,
     jobs: `${prefix}jobs`,
     pattern: `${prefix}*`,
+    resultPattern: `${prefix}result:*`,
   };
 }
 
