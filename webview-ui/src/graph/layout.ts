@@ -1,6 +1,7 @@
 import { Graph, layout as dagreLayout, type EdgeLabel, type GraphLabel, type NodeLabel } from '@dagrejs/dagre';
 import type { Node, NodeHandle, XYPosition } from '@xyflow/react';
 import type { TaskSnapshot } from '../protocol';
+import { orderLayers } from './crossingOrder';
 import { restoreLayout, saveLayout, type LayoutStore } from './savedLayout';
 
 export const NODE_WIDTH = 240;
@@ -76,11 +77,9 @@ export const bendKey = (source: string, target: string): string => `${source}\u0
  * coordinates). Layers come from its `tight-tree` ranker: about half the time of its default
  * network simplex on the 300-task benchmark graph (whose own cost grows fastest with the graph),
  * for edges about 15 % longer in total; the longest-path ranker is no faster there and doubles
- * their length (more dummy nodes for the later stages). Its crossing reduction stays on: about a
- * third of the layout's time there, but 20–35 % fewer crossings on graphs like the decomposer's.
- * Turning it off (`disableOptimalOrderHeuristic`) was measured again, even for large graphs only:
- * it halves the cold layout of the 300-task benchmark graph, but gives 5–50 % more crossings on
- * 120–300-task graphs (up to twice as many on 40-task ones) and drawings up to half again as tall.
+ * their length (more dummy nodes for the later stages). The crossing reduction is ours, through
+ * dagre's `customOrder` hook (see crossingOrder.ts): dagre's own was two-fifths of the layout,
+ * and skipping it (`disableOptimalOrderHeuristic`) gives 5–50 % more crossings.
  */
 const DAGRE_GRAPH: GraphLabel = {
   ranker: 'tight-tree',
@@ -104,7 +103,7 @@ export function computeLayout(tasks: readonly TaskSnapshot[], direction: LayoutD
   for (const name of names.values()) graph.setNode(name, { width: NODE_WIDTH, height: NODE_HEIGHT });
   const pairs = dependencyPairs(tasks);
   for (const { source, target } of pairs) graph.setEdge(names.get(source)!, names.get(target)!, {});
-  dagreLayout(graph);
+  dagreLayout(graph, { customOrder: orderLayers });
 
   // dagre gives centres, and the drawing starts at (0, 0) already.
   const centre = (name: string): XYPosition => {
@@ -141,10 +140,10 @@ export function computeLayout(tasks: readonly TaskSnapshot[], direction: LayoutD
 }
 
 /**
- * What a saved layout was computed with: one laid out with other sizes, spacing or ranker is
+ * What a saved layout was computed with: one laid out with other sizes, spacing, ranker or ordering is
  * not reused (see savedLayout.ts).
  */
-const LAYOUT_SETTINGS = JSON.stringify([NODE_WIDTH, NODE_HEIGHT, DAGRE_GRAPH]);
+const LAYOUT_SETTINGS = JSON.stringify([NODE_WIDTH, NODE_HEIGHT, DAGRE_GRAPH, 'barycentre order']);
 
 /**
  * Remembers the last layout so snapshots that only change statuses, usage or output reuse it
