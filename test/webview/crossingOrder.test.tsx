@@ -101,7 +101,9 @@ describe('webview layout: the order within each layer', () => {
       dagres += crossingsLeft(tasks, 'dagre');
     }
     assert.ok(dagres > 0, 'the plans have crossings to remove');
-    assert.ok(ours < dagres, `crossings left: ${ours} by Takoss's order against ${dagres} by dagre's`);
+    // Deterministic: 0.70 when measured. Keeping the last sweep's order instead of the best, or a
+    // sweep that misses a layer, leaves 0.72–0.81.
+    assert.ok(ours <= 0.71 * dagres, `crossings left: ${ours} by Takoss's order against ${dagres} by dagre's`);
   });
 
   it('gives every node of a layer its own place, from 0', () => {
@@ -111,9 +113,10 @@ describe('webview layout: the order within each layer', () => {
     for (const task of tasks) graph.setNode(task.id, { width: 240, height: 84 });
     for (const task of tasks) for (const dependency of task.dependsOn) graph.setEdge(dependency, task.id, {});
     let places: Map<number, number[]> | undefined;
+    let handedOver = 0;
     dagreLayout(graph, {
-      customOrder: (layerGraph, dagreOrder) => {
-        orderLayers(layerGraph, dagreOrder);
+      customOrder: (layerGraph) => {
+        orderLayers(layerGraph, () => (handedOver += 1));
         places = new Map();
         for (const name of layerGraph.nodes()) {
           const { rank, order } = layerGraph.node(name);
@@ -121,6 +124,7 @@ describe('webview layout: the order within each layer', () => {
         }
       },
     });
+    assert.equal(handedOver, 0, 'ordered by Takoss, not handed to dagre');
     assert.ok(places && places.size > 5);
     for (const [rank, orders] of places) {
       assert.deepEqual(
@@ -131,11 +135,13 @@ describe('webview layout: the order within each layer', () => {
     }
   });
 
-  it('hands a graph it does not handle (an edge across layers) to dagre’s own order', () => {
-    const graph: LayerGraph = new Graph();
+  it('hands a graph with subgraphs to dagre’s own order', () => {
+    const graph: LayerGraph = new Graph({ compound: true });
     graph.setGraph({});
+    graph.setNode('group', { width: 1, height: 1, rank: 0 });
     graph.setNode('a', { width: 1, height: 1, rank: 0 });
-    graph.setNode('b', { width: 1, height: 1, rank: 2 });
+    graph.setNode('b', { width: 1, height: 1, rank: 1 });
+    graph.setParent('a', 'group');
     graph.setEdge('a', 'b', {});
     let handedOver = 0;
     orderLayers(graph, () => (handedOver += 1));

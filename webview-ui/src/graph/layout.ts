@@ -78,7 +78,7 @@ export const bendKey = (source: string, target: string): string => `${source}\u0
  * network simplex on the 300-task benchmark graph (whose own cost grows fastest with the graph),
  * for edges about 15 % longer in total; the longest-path ranker is no faster there and doubles
  * their length (more dummy nodes for the later stages). The crossing reduction is ours, through
- * dagre's `customOrder` hook (see crossingOrder.ts): dagre's own was two-fifths of the layout,
+ * dagre's `customOrder` hook (see crossingOrder.ts): dagre's own was two-fifths of its time in Node,
  * and skipping it (`disableOptimalOrderHeuristic`) gives 5–50 % more crossings.
  */
 const DAGRE_GRAPH: GraphLabel = {
