@@ -135,6 +135,14 @@ describe('webview layout: the order within each layer', () => {
     }
   });
 
+  it('orders a layer graph of 130,000 nodes (a 200-task plan with many long edges has as many)', () => {
+    const graph: LayerGraph = new Graph();
+    graph.setGraph({});
+    for (let at = 0; at < 130_000; at++) graph.setNode(`n${at}`, { width: 1, height: 1, rank: at % 2 });
+    orderLayers(graph, () => assert.fail('handed to dagre'));
+    assert.equal(graph.node('n129999').order, 64_999);
+  });
+
   it('hands a graph with subgraphs to dagre’s own order', () => {
     const graph: LayerGraph = new Graph({ compound: true });
     graph.setGraph({});
