@@ -6,7 +6,7 @@ import type { EdgeLabel, Graph, GraphLabel, NodeLabel } from '@dagrejs/dagre';
  * (Brandes–Köpf); this replaces only its crossing reduction, which was two-fifths of dagre's
  * time in Node.
  *
- * It is the textbook layer-by-layer barycenter heuristic (Sugiyama, Tagawa and Toda): start from
+ * It is the textbook layer-by-layer barycentre heuristic (Sugiyama, Tagawa and Toda): start from
  * a depth-first order, then sweep down and up the layers, sorting each by the mean position of
  * its neighbours in the layer just sorted, and keep the order with the fewest crossings, counted
  * as Barth, Jünger and Mutzel do. On flat arrays instead of dagre's per-layer graphs, it cuts the

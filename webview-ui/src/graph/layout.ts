@@ -140,8 +140,8 @@ export function computeLayout(tasks: readonly TaskSnapshot[], direction: LayoutD
 }
 
 /**
- * What a saved layout was computed with: one laid out with other sizes, spacing, ranker or ordering is
- * not reused (see savedLayout.ts).
+ * What a saved layout was computed with: one laid out with other sizes, spacing, ranker or
+ * ordering is not reused (see savedLayout.ts).
  */
 const LAYOUT_SETTINGS = JSON.stringify([NODE_WIDTH, NODE_HEIGHT, DAGRE_GRAPH, 'barycentre order']);
 
