@@ -28,14 +28,19 @@ function crossingsByPairs(edges: readonly (readonly [number, number])[]): number
   return crossings;
 }
 
-/** dagre's layer graph for `tasks` as its crossing reduction sees it, and the crossings left there. */
-function crossingsLeft(tasks: ReturnType<typeof generateTasks>, order: 'dagre' | 'takoss'): number {
+/** A dagre graph of `tasks`, laid out with the webview's ranker. */
+function dagreGraphOf(tasks: ReturnType<typeof generateTasks>): LayerGraph {
   const graph: LayerGraph = new Graph();
   graph.setGraph({ ranker: 'tight-tree', rankdir: 'LR' });
   for (const task of tasks) graph.setNode(task.id, { width: 240, height: 84 });
   for (const task of tasks) for (const dependency of task.dependsOn) graph.setEdge(dependency, task.id, {});
+  return graph;
+}
+
+/** dagre's layer graph for `tasks` as its crossing reduction sees it, and the crossings left there. */
+function crossingsLeft(tasks: ReturnType<typeof generateTasks>, order: 'dagre' | 'takoss'): number {
   let crossings = -1;
-  dagreLayout(graph, {
+  dagreLayout(dagreGraphOf(tasks), {
     customOrder: (layerGraph, dagreOrder) => {
       if (order === 'takoss') orderLayers(layerGraph, dagreOrder);
       else dagreOrder(layerGraph);
@@ -107,14 +112,9 @@ describe('webview layout: the order within each layer', () => {
   });
 
   it('gives every node of a layer its own place, from 0', () => {
-    const tasks = generateTasks(60, 9);
-    const graph: LayerGraph = new Graph();
-    graph.setGraph({ ranker: 'tight-tree' });
-    for (const task of tasks) graph.setNode(task.id, { width: 240, height: 84 });
-    for (const task of tasks) for (const dependency of task.dependsOn) graph.setEdge(dependency, task.id, {});
     let places: Map<number, number[]> | undefined;
     let handedOver = 0;
-    dagreLayout(graph, {
+    dagreLayout(dagreGraphOf(generateTasks(60, 9)), {
       customOrder: (layerGraph) => {
         orderLayers(layerGraph, () => (handedOver += 1));
         places = new Map();

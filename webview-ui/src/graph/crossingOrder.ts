@@ -55,9 +55,9 @@ export function orderLayers(graph: LayerGraph, dagreOrder: DagreOrder): void {
   const barycentre = new Float64Array(names.length);
   for (let sweep = 0, withoutGain = 0; withoutGain < SWEEPS_WITHOUT_GAIN && fewest > 0; sweep++) {
     const down = sweep % 2 === 0;
+    const neighbours = down ? predecessors : successors;
     for (let step = 1; step < layers.length; step++) {
       const layer = layers[down ? step : layers.length - 1 - step]!;
-      const neighbours = down ? predecessors : successors;
       for (const node of layer) {
         const around = neighbours[node]!;
         let sum = 0;
