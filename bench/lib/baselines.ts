@@ -5,10 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
-import type { TaskGraph } from '../../server/src/decomposer/taskGraph';
+import { dependentsOf, taskById, type TaskGraph } from '../../server/src/decomposer/taskGraph';
 import { connectionFor, type Engine } from '../../server/src/engine/engine';
 import type { ClaudeClient } from '../../server/src/llm/claudeClient';
 import { writeFileTool } from '../../server/src/llm/tools';
+import { taskPriorities } from '../../server/src/queue/taskPriority';
 import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
 import { benchGraph } from './benchGraph';
 import type { BenchTask } from './dag';
@@ -29,37 +30,46 @@ function callTask(claude: ClaudeClient, graph: TaskGraph, task: PlannedTask): Pr
   });
 }
 
-/** The same calls with no queue at all: an in-process FIFO scheduler on `slots`. */
+/**
+ * The same calls with no queue at all: an in-process scheduler on `slots`. A finished task's
+ * dependents become ready before its slot is given again, and a free slot takes the ready task
+ * that comes first in Takoss's order (taskPriority.ts), the earliest ready among equals.
+ */
 export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: number): Promise<number> {
   const claude = engine.claude();
-  const done = new Map<string, Promise<void>>();
-  let free = slots;
-  const waiting: (() => void)[] = [];
-  const slot = async () => {
-    if (free > 0) free--;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next) next();
-    else free++;
+  const priorities = taskPriorities(graph);
+  const dependents = dependentsOf(graph);
+  const unfinishedDependencies = new Map(graph.tasks.map((task) => [task.id, task.dependsOn.length]));
+  const ready = graph.tasks.filter((task) => task.dependsOn.length === 0);
+  const takeFirst = () => {
+    let first = 0;
+    for (let index = 1; index < ready.length; index++) {
+      if ((priorities.get(ready[index]!.id) ?? 0) < (priorities.get(ready[first]!.id) ?? 0)) first = index;
+    }
+    return ready.splice(first, 1)[0]!;
   };
   const started = performance.now();
-  for (const task of graph.tasks) {
-    done.set(
-      task.id,
-      (async () => {
-        await Promise.all(task.dependsOn.map((id) => done.get(id)!));
-        await slot();
-        try {
-          await callTask(claude, graph, task);
-        } finally {
-          release();
-        }
-      })(),
-    );
-  }
-  await Promise.all(done.values());
+  await new Promise<void>((allDone, failed) => {
+    let running = 0;
+    const startReady = () => {
+      while (running < slots && ready.length > 0) {
+        const task = takeFirst();
+        running++;
+        callTask(claude, graph, task).then(() => finished(task), failed);
+      }
+      if (running === 0) allDone();
+    };
+    const finished = (task: PlannedTask) => {
+      running--;
+      for (const dependent of dependents.get(task.id) ?? []) {
+        const left = unfinishedDependencies.get(dependent)! - 1;
+        unfinishedDependencies.set(dependent, left);
+        if (left === 0) ready.push(taskById(graph, dependent)!);
+      }
+      startReady();
+    };
+    startReady();
+  });
   return performance.now() - started;
 }
 

@@ -1,7 +1,8 @@
 /**
  * The seeded reference DAG of the benchmarks and the schedules it is measured against:
- * its critical path, and the makespan of an ideal zero-overhead scheduler that starts ready
- * tasks first-in first-out on N slots (what a queue does). Neither includes any overhead.
+ * its critical path, and the makespan of an ideal zero-overhead scheduler on N slots that
+ * starts ready tasks first in, first out (what a plain queue does) or by a priority (what
+ * Takoss does). None includes any overhead.
  */
 
 /** mulberry32: small, fast, and the same sequence on every machine. */
@@ -80,24 +81,38 @@ export function criticalPath(tasks: readonly BenchTask[], duration: (task: Bench
   return Math.max(...finish.values());
 }
 
-/** Makespan of first-in-first-out list scheduling on `slots` with no overhead at all. */
-export function fifoSchedule(
+/**
+ * Makespan of list scheduling on `slots` with no overhead at all: whenever a slot is free it
+ * starts the ready task that comes first by `priority` (lower first, as BullMQ's numbers), and
+ * among equals the one that became ready first. With no priority, first in, first out: what
+ * a plain queue does.
+ */
+export function listSchedule(
   tasks: readonly BenchTask[],
   slots: number,
   duration: (task: BenchTask) => number,
+  priority: (task: BenchTask) => number = () => 0,
 ): number {
   const pending = new Map(tasks.map((task) => [task.id, task.dependsOn.length]));
   const dependents = new Map<string, string[]>(tasks.map((task) => [task.id, []]));
   for (const task of tasks) for (const dep of task.dependsOn) dependents.get(dep)!.push(task.id);
   const byId = new Map(tasks.map((task) => [task.id, task]));
-  const ready: string[] = tasks.filter((task) => task.dependsOn.length === 0).map((task) => task.id);
+  // Ready tasks in the order they became ready; the first by priority is taken out.
+  const ready: BenchTask[] = tasks.filter((task) => task.dependsOn.length === 0);
+  const takeNext = () => {
+    let best = 0;
+    for (let index = 1; index < ready.length; index++) {
+      if (priority(ready[index]!) < priority(ready[best]!)) best = index;
+    }
+    return ready.splice(best, 1)[0]!;
+  };
   const running: { id: string; end: number }[] = [];
   let now = 0;
   let done = 0;
   while (done < tasks.length) {
     while (running.length < slots && ready.length > 0) {
-      const id = ready.shift()!;
-      running.push({ id, end: now + duration(byId.get(id)!) });
+      const task = takeNext();
+      running.push({ id: task.id, end: now + duration(task) });
     }
     running.sort((a, b) => a.end - b.end);
     const next = running.shift()!;
@@ -106,7 +121,7 @@ export function fifoSchedule(
     for (const dependent of dependents.get(next.id)!) {
       const left = pending.get(dependent)! - 1;
       pending.set(dependent, left);
-      if (left === 0) ready.push(dependent);
+      if (left === 0) ready.push(byId.get(dependent)!);
     }
   }
   return now;

@@ -160,8 +160,10 @@ describe('the chain engine on real services', function () {
     }
     assert.equal(harness.fake.requests.filter((request) => request.kind === 'task').length, 0, 'no task ran');
     assert.equal(await harness.engine.prisma.chain.count(), 0, 'no chain was recorded');
-    assert.deepEqual(await harness.engine.queue.getJobCounts('waiting', 'active', 'delayed'), {
+    // Task jobs carry a priority (taskPriority.ts): BullMQ keeps them as 'prioritized', not 'waiting'.
+    assert.deepEqual(await harness.engine.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed'), {
       waiting: 0,
+      prioritized: 0,
       active: 0,
       delayed: 0,
     });

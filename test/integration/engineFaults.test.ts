@@ -134,7 +134,12 @@ describe('the chain engine: prompts, cut-offs, refusals, budget, shutdown', func
         ['queued', 'queued', 'queued'],
         'the tasks went back to the queue',
       );
-      assert.equal(await second.queue.getJobCountByTypes('waiting'), 3, 'their jobs wait for the next worker');
+      // Task jobs carry a priority (taskPriority.ts): BullMQ counts them as 'prioritized'.
+      assert.equal(
+        await second.queue.getJobCountByTypes('waiting', 'prioritized'),
+        3,
+        'their jobs wait for the next worker',
+      );
       for (const id of slow) {
         assert.equal(
           await second.accumulator.getResult(created.chainId, id),

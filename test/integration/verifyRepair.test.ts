@@ -284,7 +284,9 @@ describe('verify tasks when the build is stopped or cancelled', function () {
     build.driver.stop();
     await build.running;
     // As a retry would: a job for the verify task, picked up by this process's worker.
-    const [jobId] = await addTaskJobs(build.engine.queue, build.chainId, [{ taskId: 'verify-1', generation: 9 }]);
+    const [jobId] = await addTaskJobs(build.engine.queue, build.chainId, undefined, [
+      { taskId: 'verify-1', generation: 9 },
+    ]);
     await waitUntil(
       'the worker to finish the verify job',
       async () => (await (await build.engine.queue.getJob(jobId!))?.getState()) === 'completed',

@@ -24,7 +24,10 @@ const commit = (chainId: string, runToken: string, taskId: string): LocalCommit 
 function recorder() {
   const heard: string[] = [];
   const listener: HandOverListener = {
-    committed: (each) => heard.push(`committed ${each.result.taskId} ${each.runToken}`),
+    committed: (each) => {
+      heard.push(`committed ${each.result.taskId} ${each.runToken}`);
+      return Promise.resolve();
+    },
     unresolved: (taskId, runToken) => heard.push(`unresolved ${taskId} ${runToken}`),
   };
   return { heard, listener };
@@ -41,7 +44,7 @@ describe('the in-process hand-over of committed results', () => {
     assert.equal(commits.takesOver('chain-a', 'api', 'run-2'), false, 'a run this process is not committing');
     assert.equal(commits.takesOver('chain-b', 'api', 'run-1'), false, 'another chain');
 
-    commits.committed('run-1', commit('chain-a', 'run-1', 'api'));
+    void commits.committed('run-1', commit('chain-a', 'run-1', 'api'));
     assert.deepEqual(heard, ['committed api run-1']);
     assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), false, 'handed over: a late event is the applier’s');
     unsubscribe();
@@ -55,7 +58,7 @@ describe('the in-process hand-over of committed results', () => {
     commits.subscribe('chain-a', listener);
     commits.committing('run-1');
     assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), true);
-    commits.committed('run-1', undefined);
+    void commits.committed('run-1', undefined);
     assert.deepEqual(heard, ['unresolved api run-1']);
     assert.equal(commits.takesOver('chain-a', 'api', 'run-1'), false, 'settled: the stream path is open again');
   });
@@ -65,21 +68,47 @@ describe('the in-process hand-over of committed results', () => {
     const { heard, listener } = recorder();
     commits.subscribe('chain-a', listener);
     commits.committing('run-1');
-    commits.committed('run-1', undefined);
+    void commits.committed('run-1', undefined);
     assert.deepEqual(heard, [], 'its event, if any, is read from the stream as usual');
   });
 
-  it("never lets a driver's failure reach the worker that committed", () => {
+  it("never lets a driver's failure reach the worker that committed", async () => {
     const commits = new LocalCommits();
     const failing = () => {
       throw new Error('the driver failed');
     };
     commits.subscribe('chain-a', { committed: failing, unresolved: failing });
     commits.committing('run-1');
-    assert.doesNotThrow(() => commits.committed('run-1', commit('chain-a', 'run-1', 'api')));
+    await assert.doesNotReject(commits.committed('run-1', commit('chain-a', 'run-1', 'api')));
     commits.committing('run-2');
     assert.equal(commits.takesOver('chain-a', 'ui', 'run-2'), true);
-    assert.doesNotThrow(() => commits.committed('run-2', undefined));
+    await assert.doesNotReject(commits.committed('run-2', undefined));
+    commits.subscribe('chain-b', {
+      committed: () => Promise.reject(new Error('the apply failed')),
+      unresolved: failing,
+    });
+    commits.committing('run-3');
+    await assert.doesNotReject(commits.committed('run-3', commit('chain-b', 'run-3', 'api')));
+  });
+
+  it('lets the worker wait until the driver has applied its result, and not when there is no driver', async () => {
+    const commits = new LocalCommits();
+    let finishApply!: () => void;
+    const applying = new Promise<void>((resolve) => (finishApply = resolve));
+    commits.subscribe('chain-a', { committed: () => applying, unresolved: () => undefined });
+    const settledAt: string[] = [];
+    commits.committing('run-1');
+    const handedOver = commits
+      .committed('run-1', commit('chain-a', 'run-1', 'api'))
+      .then(() => settledAt.push('run-1'));
+    commits.committing('run-2');
+    await commits.committed('run-2', commit('chain-elsewhere', 'run-2', 'api'));
+    settledAt.push('run-2');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(settledAt, ['run-2'], 'no driver here: settled at once; run-1 waits for its apply');
+    finishApply();
+    await handedOver;
+    assert.deepEqual(settledAt, ['run-2', 'run-1']);
   });
 
   it('keeps the newest subscription of a chain when an older one unsubscribes late', () => {
@@ -90,7 +119,7 @@ describe('the in-process hand-over of committed results', () => {
     commits.subscribe('chain-a', second.listener);
     unsubscribeFirst();
     commits.committing('run-1');
-    commits.committed('run-1', commit('chain-a', 'run-1', 'api'));
+    void commits.committed('run-1', commit('chain-a', 'run-1', 'api'));
     assert.deepEqual([first.heard, second.heard], [[], ['committed api run-1']]);
   });
 });

@@ -175,12 +175,19 @@ export interface Ancestors {
 }
 
 /** Graphs are immutable: index each once (workers ask for many tasks of the same graph). */
-const indexes = new WeakMap<TaskGraph, { byId: Map<string, TaskSpec>; ancestors: Map<string, Ancestors> }>();
+const indexes = new WeakMap<
+  TaskGraph,
+  { byId: Map<string, TaskSpec>; ancestors: Map<string, Ancestors>; dependedOn: Set<string> }
+>();
 
 function indexOf(graph: TaskGraph) {
   let index = indexes.get(graph);
   if (!index) {
-    index = { byId: new Map(graph.tasks.map((task) => [task.id, task])), ancestors: new Map() };
+    index = {
+      byId: new Map(graph.tasks.map((task) => [task.id, task])),
+      ancestors: new Map(),
+      dependedOn: new Set(graph.tasks.flatMap((task) => task.dependsOn)),
+    };
     indexes.set(graph, index);
   }
   return index;
@@ -188,6 +195,11 @@ function indexOf(graph: TaskGraph) {
 
 export function taskById(graph: TaskGraph, taskId: string): TaskSpec | undefined {
   return indexOf(graph).byId.get(taskId);
+}
+
+/** Whether any task depends on `taskId` (whether finishing it can release anything). */
+export function hasDependents(graph: TaskGraph, taskId: string): boolean {
+  return indexOf(graph).dependedOn.has(taskId);
 }
 
 /** Every task the given one depends on, directly or not, nearest first. */

@@ -124,7 +124,7 @@ export class ChainDriver {
     const events = chainKeys(this.chainId).events;
     const newest = await this.deps.redis.xrevrange(events, '+', '-', 'COUNT', 1);
     const unsubscribe = this.deps.localCommits?.subscribe(this.chainId, {
-      committed: ({ runToken, result }) => void this.applyHandedOver(result.taskId, runToken, result),
+      committed: ({ runToken, result }) => this.applyHandedOver(result.taskId, runToken, result),
       unresolved: (taskId, runToken) => void this.applyHandedOver(taskId, runToken),
     });
     try {
@@ -231,7 +231,7 @@ export class ChainDriver {
 
   /** Starts released verify tasks here and puts the rest on the queue. */
   private async dispatch(released: readonly ReleasedTask[]): Promise<void> {
-    await addTaskJobs(this.deps.queue, this.chainId, this.verifyTasks.take(released));
+    await addTaskJobs(this.deps.queue, this.chainId, this.spec?.graph, this.verifyTasks.take(released));
   }
 
   private async current(): Promise<DriveResult> {
@@ -357,7 +357,7 @@ export class ChainDriver {
     await this.dispatch(released);
     if (lost.length > 0) {
       this.deps.logger.info(`Chain ${this.chainId}: enqueueing ${lost.join(', ')} again (their jobs were gone).`);
-      await enqueueTasks(queue, redis, this.chainId, lost, this.deps.accumulator.ttlSeconds);
+      await enqueueTasks(queue, redis, this.chainId, this.spec?.graph, lost, this.deps.accumulator.ttlSeconds);
     }
     return false;
   }

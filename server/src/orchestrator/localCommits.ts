@@ -12,6 +12,10 @@
  * hand-over instead of reading the result back while it is on its way. A commit that ends
  * without an answer (the connection dropped after Redis ran it, a resend found it done) sends
  * the driver back to Redis for what it holds, so no result waits for a reconcile.
+ *
+ * The worker waits, briefly, for the driver to queue what the result released before it frees
+ * its slot: the slot then takes the most urgent ready task (taskPriority.ts) with the released
+ * ones among them, rather than whatever was ready before they were.
  */
 import type { TaskResult } from '../context/types';
 
@@ -26,17 +30,23 @@ export interface LocalCommit {
 export interface CommitHandOver {
   /** Called before the run's commit is sent. */
   committing(runToken: string): void;
-  /** The commit's outcome: the result when it was committed; undefined when it was not, or threw. */
-  committed(runToken: string, commit: LocalCommit | undefined): void;
+  /**
+   * The commit's outcome: the result when it was committed; undefined when it was not, or
+   * threw. Settles once a driver here has applied the result and queued what it released (at
+   * once when none takes it); never rejects.
+   */
+  committed(runToken: string, commit: LocalCommit | undefined): Promise<void>;
 }
 
 /** The driver's side: what it is handed for its chain. */
 export interface HandOverListener {
-  /** A result this process committed. */
-  committed(commit: LocalCommit): void;
+  /** A result this process committed; settles once it is applied and what it released is queued. Never rejects. */
+  committed(commit: LocalCommit): Promise<void>;
   /** A run whose event the driver left to the hand-over ended without a committed result. */
   unresolved(taskId: string, runToken: string): void;
 }
+
+const SETTLED = Promise.resolve();
 
 export class LocalCommits implements CommitHandOver {
   private readonly listeners = new Map<string, HandOverListener>();
@@ -49,17 +59,24 @@ export class LocalCommits implements CommitHandOver {
     this.inFlight.add(runToken);
   }
 
-  /** Tells the chain's driver in this process, if there is one. Never throws. */
-  committed(runToken: string, commit: LocalCommit | undefined): void {
+  /** Tells the chain's driver in this process, if there is one. Never throws or rejects. */
+  committed(runToken: string, commit: LocalCommit | undefined): Promise<void> {
     this.inFlight.delete(runToken);
     const left = this.leftToUs.get(runToken);
     this.leftToUs.delete(runToken);
     try {
-      if (commit) this.listeners.get(commit.chainId)?.committed(commit);
-      else if (left) this.listeners.get(left.chainId)?.unresolved(left.taskId, runToken);
+      if (commit)
+        return (
+          this.listeners
+            .get(commit.chainId)
+            ?.committed(commit)
+            .catch(() => undefined) ?? SETTLED
+        );
+      if (left) this.listeners.get(left.chainId)?.unresolved(left.taskId, runToken);
     } catch {
       // The worker's job is done either way: the driver's reconcile applies the result.
     }
+    return SETTLED;
   }
 
   /**

@@ -118,7 +118,7 @@ export async function startPlannedChain(engine: Engine, input: PlannedChainInput
   const roots = await engine.state.create(spec, input.budgetUsd);
   const planUsage = input.planUsage ?? ZERO_USAGE;
   if (input.planUsage) await recordPlanUsage(engine, chainId, input.planUsage);
-  await enqueueTasks(engine.queue, engine.redis, chainId, roots, engine.accumulator.ttlSeconds);
+  await enqueueTasks(engine.queue, engine.redis, chainId, input.graph, roots, engine.accumulator.ttlSeconds);
   return { chainId, graph: input.graph, planUsage };
 }
 

@@ -7,7 +7,9 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { chainKeys } from '../context/keys';
+import type { TaskGraph } from '../decomposer/taskGraph';
 import { TakossError } from '../errors';
+import { taskPriority } from './taskPriority';
 
 export interface TaskJobData {
   readonly chainId: string;
@@ -66,13 +68,14 @@ export function createTaskQueue(connection: ConnectionOptions, settings: QueueSe
 const jobGenerations = (chainId: string) => chainKeys(chainId).jobs;
 
 /**
- * Adds one job per task, each with a new generation, in one round trip for the ids and one
- * for the jobs. Returns the job ids.
+ * Adds one job per task of `graph`, each with a new generation, in one round trip for the ids
+ * and one for the jobs. Returns the job ids.
  */
 export async function enqueueTasks(
   queue: Queue<TaskJobData>,
   redis: Redis,
   chainId: string,
+  graph: TaskGraph | undefined,
   taskIds: readonly string[],
   ttlSeconds: number,
 ): Promise<string[]> {
@@ -82,19 +85,23 @@ export async function enqueueTasks(
   multi.expire(jobGenerations(chainId), ttlSeconds);
   const replies = (await multi.exec()) ?? [];
   const jobs = taskIds.map((taskId, index) => ({ taskId, generation: Number(replies[index]?.[1] ?? 1) }));
-  return addTaskJobs(queue, chainId, jobs);
+  return addTaskJobs(queue, chainId, graph, jobs);
 }
 
-/** Adds jobs whose generations are already reserved (the completion script does that). */
+/**
+ * Adds jobs whose generations are already reserved (the completion script does that), each
+ * with its task's priority in `graph` (taskPriority.ts).
+ */
 export async function addTaskJobs(
   queue: Queue<TaskJobData>,
   chainId: string,
+  graph: TaskGraph | undefined,
   jobs: readonly { taskId: string; generation: number }[],
 ): Promise<string[]> {
   const entries = jobs.map((job) => ({
     name: 'task',
     data: { chainId, taskId: job.taskId },
-    opts: { jobId: taskJobId(chainId, job.taskId, job.generation) },
+    opts: { jobId: taskJobId(chainId, job.taskId, job.generation), priority: taskPriority(graph, job.taskId) },
   }));
   const [single] = entries;
   // One job is the usual case on a chain's critical path: add() skips addBulk's pipeline and

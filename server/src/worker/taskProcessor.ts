@@ -12,7 +12,7 @@ import type { ContextAccumulator } from '../context/contextAccumulator';
 import { renderContext, scopeContext } from '../context/contextScope';
 import type { CommitHandOver } from '../orchestrator/localCommits';
 import type { TaskResult } from '../context/types';
-import { ancestorsOf, taskById } from '../decomposer/taskGraph';
+import { ancestorsOf, hasDependents, taskById } from '../decomposer/taskGraph';
 import { TakossError, errorMessage } from '../errors';
 import { AccountLimitError, ClaudeCallError, type ClaudeClient, type RetryAdvice } from '../llm/claudeClient';
 import { costUsd } from '../llm/pricing';
@@ -60,6 +60,20 @@ export type TaskProcessorOutcome = 'committed' | 'stale' | 'skipped' | 'cancelle
 
 /** Output tokens assumed for a run when reserving budget before it starts. */
 const ESTIMATED_OUTPUT_TOKENS = 4000;
+
+/**
+ * Longest a worker holds its slot for the driver here to queue what its result released:
+ * writing files waits for PostgreSQL's ledger, which may be slow or down.
+ */
+const HAND_OVER_WAIT_MS = 100;
+
+/** Waits for `promise` (which never rejects) to settle, or `ms`, whichever comes first. */
+async function settledWithin(promise: Promise<void> | undefined, ms: number): Promise<void> {
+  if (!promise) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 export function createTaskProcessor(deps: TaskProcessorDeps) {
   return async (job: Job<TaskJobData>, token?: string, signal?: AbortSignal): Promise<TaskProcessorOutcome> => {
@@ -135,12 +149,21 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
       };
       deps.handOver?.committing(runToken);
       let committed: Awaited<ReturnType<ChainState['commit']>> | undefined;
+      let handedOver: Promise<void> | undefined;
       try {
         committed = await deps.state.commit(chainId, runToken, result);
       } finally {
-        deps.handOver?.committed(runToken, committed === 'committed' ? { chainId, runToken, result } : undefined);
+        handedOver = deps.handOver?.committed(
+          runToken,
+          committed === 'committed' ? { chainId, runToken, result } : undefined,
+        );
       }
-      if (committed === 'committed') return 'committed';
+      if (committed === 'committed') {
+        // The slot this job frees takes the next job as it finishes: the tasks this result
+        // released should be on the queue by then, to be weighed against the ones already there.
+        if (hasDependents(spec.graph, taskId)) await settledWithin(handedOver, HAND_OVER_WAIT_MS);
+        return 'committed';
+      }
       if (committed === 'cancelled') return 'cancelled';
       // This run lost its lock (a stall, a network split) and a newer run took the task over.
       deps.logger.warn(
