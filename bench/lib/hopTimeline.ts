@@ -28,22 +28,26 @@ const STEPS = [
   ['→ completion sent', 'commit<', 'complete>'],
   ['completion (round trip)', 'complete>', 'complete<'],
   ['→ BullMQ add sent', 'complete<', 'add>'],
-  ['add → the worker takes the job (moveToActive sent)', 'add>', 'active>'],
-  ['moveToActive (round trip)', 'active>', 'active<'],
-  ['→ claim sent', 'active<', 'start>'],
+  ['add → the worker asks for the job (moveToFinished or moveToActive sent)', 'add>', 'take>'],
+  ['moveToFinished or moveToActive (round trip)', 'take>', 'take<'],
+  ['→ claim sent', 'take<', 'start>'],
   ['claim (round trip)', 'start>', 'start<'],
   ['→ next request sent', 'start<', 'request'],
 ] as const;
 
-const KINDS = ['commit', 'complete', 'add', 'active', 'start'] as const;
+const KINDS = ['commit', 'complete', 'add', 'take', 'start'] as const;
 type Kind = (typeof KINDS)[number];
 type Point = 'response' | 'request' | `${Kind}>` | `${Kind}<`;
 
 const SCRIPT_POINTS: Readonly<Record<string, Kind>> = {
   takossCommitResult: 'commit',
   takossCompleteTask: 'complete',
-  'addStandardJob:': 'add',
-  'moveToActive:': 'active',
+  // Task jobs carry a priority (taskPriority.ts).
+  'addPrioritizedJob:': 'add',
+  // The worker finishing the previous job asks for the next in the same call (it waited for the
+  // add, taskProcessor.ts); a slot woken by the add asks with moveToActive. The first one sent counts.
+  'moveToFinished:': 'take',
+  'moveToActive:': 'take',
   takossStartTask: 'start',
 };
 
