@@ -9,7 +9,7 @@ import { dependentsOf, taskById, type TaskGraph } from '../../server/src/decompo
 import { connectionFor, type Engine } from '../../server/src/engine/engine';
 import type { ClaudeClient } from '../../server/src/llm/claudeClient';
 import { writeFileTool } from '../../server/src/llm/tools';
-import { taskPriorities } from '../../server/src/queue/taskPriority';
+import { taskPriority } from '../../server/src/queue/taskPriority';
 import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
 import { benchGraph } from './benchGraph';
 import type { BenchTask } from './dag';
@@ -37,14 +37,13 @@ function callTask(claude: ClaudeClient, graph: TaskGraph, task: PlannedTask): Pr
  */
 export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: number): Promise<number> {
   const claude = engine.claude();
-  const priorities = taskPriorities(graph);
   const dependents = dependentsOf(graph);
   const unfinishedDependencies = new Map(graph.tasks.map((task) => [task.id, task.dependsOn.length]));
   const ready = graph.tasks.filter((task) => task.dependsOn.length === 0);
   const takeFirst = () => {
     let first = 0;
     for (let index = 1; index < ready.length; index++) {
-      if ((priorities.get(ready[index]!.id) ?? 0) < (priorities.get(ready[first]!.id) ?? 0)) first = index;
+      if (taskPriority(graph, ready[index]!.id) < taskPriority(graph, ready[first]!.id)) first = index;
     }
     return ready.splice(first, 1)[0]!;
   };

@@ -78,6 +78,7 @@ export async function startHarness(script: FakeAnthropicScript, overrides: Harne
     claude: { idleTimeoutMs: 5000, ...overrides.claude },
     ...(overrides.processor ? { processor: overrides.processor } : {}),
     ...(overrides.chainLimits ? { chainLimits: overrides.chainLimits } : {}),
+    ...(overrides.driver ? { driver: overrides.driver } : {}),
   });
   let workerStarted = false;
   return {

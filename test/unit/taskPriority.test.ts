@@ -68,7 +68,6 @@ describe('the order ready tasks start in (longest path first)', () => {
   it('gives the lowest priority to a task whose graph is not known, or is not in it', () => {
     assert.equal(taskPriority(undefined, 'api'), LOWEST_PRIORITY);
     assert.equal(taskPriority(graph({ api: [] }), 'web'), LOWEST_PRIORITY);
-    assert.ok(LOWEST_PRIORITY >= 1 && LOWEST_PRIORITY <= 2 ** 21 - 1, 'within what BullMQ accepts');
   });
 
   it('handles a 100,000-task linear chain without recursion', () => {

@@ -17,7 +17,7 @@ import { classifyConnectionError, createPool, describeDatabase } from '../db/pos
 import { createPrismaClient, type PrismaClient } from '../db/prisma';
 import { ClaudeClient, type ClaudeClientOptions } from '../llm/claudeClient';
 import type { Logger } from '../logger';
-import { ChainDriver, type FileApplier } from '../orchestrator/chainDriver';
+import { ChainDriver, type ChainDriverDeps, type FileApplier } from '../orchestrator/chainDriver';
 import { ChainRepository } from '../orchestrator/chainRepository';
 import { ChainState } from '../orchestrator/chainState';
 import { LocalCommits } from '../orchestrator/localCommits';
@@ -53,6 +53,8 @@ export interface EngineOptions {
   >;
   /** Caps on what one chain writes in all (tests lower them). */
   readonly chainLimits?: Partial<ChainWriteLimits>;
+  /** Timing of chain drivers (tests shorten it). */
+  readonly driver?: Pick<ChainDriverDeps, 'reconcileIntervalMs' | 'priorityAgeingMs'>;
   /** @defaultValue prisma/migrations next to the bundle */
   readonly migrationsDir?: string;
 }
@@ -194,6 +196,7 @@ export class Engine {
       },
       logger: this.options.logger,
       ...(this.options.chainLimits ? { chainLimits: this.options.chainLimits } : {}),
+      ...this.options.driver,
       ...(verify ? { verify } : {}),
     });
   }

@@ -16,6 +16,7 @@ import type { TaskResult } from '../context/types';
 import { errorMessage } from '../errors';
 import { ZERO_USAGE, addUsage, type Usage } from '../llm/usage';
 import type { Logger } from '../logger';
+import { PriorityAgeing } from '../queue/priorityAgeing';
 import { addTaskJobs, currentJobId, enqueueTasks, type TaskJobData } from '../queue/taskQueue';
 import type { ChainRepository } from './chainRepository';
 import { ChainMirror } from './chainMirror';
@@ -60,6 +61,8 @@ export interface ChainDriverDeps {
   readonly templates?: TemplateDb;
   /** @defaultValue 5000 */
   readonly reconcileIntervalMs?: number;
+  /** How long a task's job waits before a reconcile moves it up the queue. @defaultValue DEFAULT_PROMOTE_AFTER_MS */
+  readonly priorityAgeingMs?: number;
   /** @defaultValue DEFAULT_CHAIN_WRITE_LIMITS */
   readonly chainLimits?: Partial<ChainWriteLimits>;
   /** Results committed by a worker in this process, applied without waiting for the event stream. */
@@ -83,11 +86,13 @@ export class ChainDriver {
   private readonly verifyTasks: VerifyTasks;
   private spec: ChainSpec | undefined;
   private stopped = false;
+  private readonly ageing: PriorityAgeing;
 
   constructor(
     private readonly chainId: string,
     private readonly deps: ChainDriverDeps,
   ) {
+    this.ageing = new PriorityAgeing(deps.queue, deps.priorityAgeingMs);
     this.mirror = new ChainMirror(chainId, deps.repository, deps.accumulator, deps.logger, deps.templates);
     this.results = new ResultApplier(chainId, {
       state: deps.state,
@@ -341,6 +346,7 @@ export class ChainDriver {
     await this.deps.accumulator.refreshTtl(this.chainId, Object.keys(states));
     const lost: string[] = [];
     const released: ReleasedTask[] = [];
+    const waitingJobs = new Map<string, string>();
     for (const [taskId, taskState] of Object.entries(states)) {
       if (taskState === 'generated') {
         // No token: the applier takes the task's current run, and marks it applied.
@@ -352,7 +358,12 @@ export class ChainDriver {
         const jobId = await currentJobId(redis, this.chainId, taskId);
         const jobState = jobId ? await queue.getJobState(jobId) : 'unknown';
         if (jobState === 'unknown' || jobState === 'completed' || jobState === 'failed') lost.push(taskId);
+        else if (jobId && jobState === 'prioritized') waitingJobs.set(taskId, jobId);
       }
+    }
+    const promoted = await this.ageing.review(waitingJobs);
+    if (promoted.length > 0) {
+      this.deps.logger.info(`Chain ${this.chainId}: ${promoted.join(', ')} waited long; moved up the queue.`);
     }
     await this.dispatch(released);
     if (lost.length > 0) {

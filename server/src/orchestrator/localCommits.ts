@@ -32,8 +32,9 @@ export interface CommitHandOver {
   committing(runToken: string): void;
   /**
    * The commit's outcome: the result when it was committed; undefined when it was not, or
-   * threw. Settles once a driver here has applied the result and queued what it released (at
-   * once when none takes it); never rejects.
+   * threw. Settles once a driver here is done with the result: usually applied, with what it
+   * released queued (not when another path's apply of it was already under way, or its files
+   * wait for PostgreSQL). At once when no driver here takes it; never rejects.
    */
   committed(runToken: string, commit: LocalCommit | undefined): Promise<void>;
 }
@@ -65,13 +66,10 @@ export class LocalCommits implements CommitHandOver {
     const left = this.leftToUs.get(runToken);
     this.leftToUs.delete(runToken);
     try {
-      if (commit)
-        return (
-          this.listeners
-            .get(commit.chainId)
-            ?.committed(commit)
-            .catch(() => undefined) ?? SETTLED
-        );
+      if (commit) {
+        const driver = this.listeners.get(commit.chainId);
+        return driver ? driver.committed(commit).catch(() => undefined) : SETTLED;
+      }
       if (left) this.listeners.get(left.chainId)?.unresolved(left.taskId, runToken);
     } catch {
       // The worker's job is done either way: the driver's reconcile applies the result.

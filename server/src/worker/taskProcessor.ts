@@ -67,12 +67,21 @@ const ESTIMATED_OUTPUT_TOKENS = 4000;
  */
 const HAND_OVER_WAIT_MS = 100;
 
-/** Waits for `promise` (which never rejects) to settle, or `ms`, whichever comes first. */
+/**
+ * Waits for `promise` to settle, or `ms`, whichever comes first. Never throws: the task is
+ * committed by then, and a failure here must not send it to the failure handling.
+ */
 async function settledWithin(promise: Promise<void> | undefined, ms: number): Promise<void> {
   if (!promise) return;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
+  try {
+    await Promise.race([
+      promise.catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createTaskProcessor(deps: TaskProcessorDeps) {
@@ -161,7 +170,8 @@ export function createTaskProcessor(deps: TaskProcessorDeps) {
       if (committed === 'committed') {
         // The slot this job frees takes the next job as it finishes: the tasks this result
         // released should be on the queue by then, to be weighed against the ones already there.
-        if (hasDependents(spec.graph, taskId)) await settledWithin(handedOver, HAND_OVER_WAIT_MS);
+        // Not when shutting down or cancelled: the worker takes no next job then.
+        if (hasDependents(spec.graph, taskId) && !signal?.aborted) await settledWithin(handedOver, HAND_OVER_WAIT_MS);
         return 'committed';
       }
       if (committed === 'cancelled') return 'cancelled';
