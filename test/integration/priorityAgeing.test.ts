@@ -87,5 +87,7 @@ describe('ageing of task priorities (real BullMQ)', function () {
     now += 61_000;
     assert.deepEqual(await ageing.review(withGone), ['tail'], 'the job no longer in the queue is skipped');
     assert.equal((await queue.getJob(tail))?.priority, 1);
+    now += 61_000;
+    assert.deepEqual(await ageing.review(withGone), [], 'moved up once');
   });
 });

@@ -41,7 +41,7 @@ export interface CommitHandOver {
 
 /** The driver's side: what it is handed for its chain. */
 export interface HandOverListener {
-  /** A result this process committed; settles once it is applied and what it released is queued. Never rejects. */
+  /** A result this process committed; settles once the driver is done with it (CommitHandOver.committed). */
   committed(commit: LocalCommit): Promise<void>;
   /** A run whose event the driver left to the hand-over ended without a committed result. */
   unresolved(taskId: string, runToken: string): void;

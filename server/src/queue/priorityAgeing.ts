@@ -15,6 +15,8 @@ export const DEFAULT_PROMOTE_AFTER_MS = 60_000;
 export class PriorityAgeing {
   /** When each task was first seen with its job waiting. */
   private readonly waitingSince = new Map<string, number>();
+  /** Tasks whose waiting job is at priority 1 already (nothing more to look up). */
+  private readonly atTheTop = new Set<string>();
 
   constructor(
     private readonly queue: Queue<TaskJobData>,
@@ -28,12 +30,17 @@ export class PriorityAgeing {
    */
   async review(waiting: ReadonlyMap<string, string>): Promise<string[]> {
     const now = this.now();
-    for (const taskId of this.waitingSince.keys()) if (!waiting.has(taskId)) this.waitingSince.delete(taskId);
+    for (const taskId of this.waitingSince.keys()) {
+      if (waiting.has(taskId)) continue;
+      this.waitingSince.delete(taskId);
+      this.atTheTop.delete(taskId);
+    }
     const promoted: string[] = [];
     for (const [taskId, jobId] of waiting) {
       const since = this.waitingSince.get(taskId);
       if (since === undefined) this.waitingSince.set(taskId, now);
-      if (since === undefined || now - since < this.promoteAfterMs) continue;
+      if (since === undefined || now - since < this.promoteAfterMs || this.atTheTop.has(taskId)) continue;
+      this.atTheTop.add(taskId);
       const job = await this.queue.getJob(jobId);
       if (!job || job.priority <= 1) continue;
       try {
