@@ -12,7 +12,7 @@ import { writeFileTool } from '../../server/src/llm/tools';
 import { taskPriority } from '../../server/src/queue/taskPriority';
 import { buildTaskRequest } from '../../server/src/worker/taskPrompt';
 import { benchGraph } from './benchGraph';
-import type { BenchTask } from './dag';
+import { takeFirst, type BenchTask } from './dag';
 
 const REQUEST = 'Benchmark chain';
 
@@ -40,19 +40,12 @@ export async function runWithoutQueue(engine: Engine, graph: TaskGraph, slots: n
   const dependents = dependentsOf(graph);
   const unfinishedDependencies = new Map(graph.tasks.map((task) => [task.id, task.dependsOn.length]));
   const ready = graph.tasks.filter((task) => task.dependsOn.length === 0);
-  const takeFirst = () => {
-    let first = 0;
-    for (let index = 1; index < ready.length; index++) {
-      if (taskPriority(graph, ready[index]!.id) < taskPriority(graph, ready[first]!.id)) first = index;
-    }
-    return ready.splice(first, 1)[0]!;
-  };
   const started = performance.now();
   await new Promise<void>((allDone, failed) => {
     let running = 0;
     const startReady = () => {
       while (running < slots && ready.length > 0) {
-        const task = takeFirst();
+        const task = takeFirst(ready, (each) => taskPriority(graph, each.id));
         running++;
         callTask(claude, graph, task).then(() => finished(task), failed);
       }

@@ -97,21 +97,14 @@ export function listSchedule(
   const dependents = new Map<string, string[]>(tasks.map((task) => [task.id, []]));
   for (const task of tasks) for (const dep of task.dependsOn) dependents.get(dep)!.push(task.id);
   const byId = new Map(tasks.map((task) => [task.id, task]));
-  // Ready tasks in the order they became ready; the first by priority is taken out.
+  // Ready tasks in the order they became ready.
   const ready: BenchTask[] = tasks.filter((task) => task.dependsOn.length === 0);
-  const takeNext = () => {
-    let best = 0;
-    for (let index = 1; index < ready.length; index++) {
-      if (priority(ready[index]!) < priority(ready[best]!)) best = index;
-    }
-    return ready.splice(best, 1)[0]!;
-  };
   const running: { id: string; end: number }[] = [];
   let now = 0;
   let done = 0;
   while (done < tasks.length) {
     while (running.length < slots && ready.length > 0) {
-      const task = takeNext();
+      const task = takeFirst(ready, priority);
       running.push({ id: task.id, end: now + duration(task) });
     }
     running.sort((a, b) => a.end - b.end);
@@ -125,6 +118,18 @@ export function listSchedule(
     }
   }
   return now;
+}
+
+/**
+ * Takes out of `ready` (in the order its tasks became ready) the one that comes first by
+ * `priority`, lower first, and the earliest among equals.
+ */
+export function takeFirst<T>(ready: T[], priority: (task: T) => number): T {
+  let first = 0;
+  for (let index = 1; index < ready.length; index++) {
+    if (priority(ready[index]!) < priority(ready[first]!)) first = index;
+  }
+  return ready.splice(first, 1)[0]!;
 }
 
 export function percentile(values: readonly number[], p: number): number {

@@ -16,7 +16,7 @@
  * newer chains' first ones for long.
  */
 import { PRIORITY_LIMIT } from 'bullmq';
-import { dependentsOf, type TaskGraph } from '../decomposer/taskGraph';
+import { dependentsOf, taskById, type TaskGraph } from '../decomposer/taskGraph';
 
 /** BullMQ's lowest priority: for a task of a graph that is not known. */
 export const LOWEST_PRIORITY = PRIORITY_LIMIT;
@@ -30,7 +30,6 @@ const computed = new WeakMap<TaskGraph, ReadonlyMap<string, number>>();
  */
 export function remainingPathLengths(graph: TaskGraph): Map<string, number> {
   const dependents = dependentsOf(graph);
-  const byId = new Map(graph.tasks.map((task) => [task.id, task]));
   // Kahn's order from the end: a task is measured once everything depending on it is.
   const unmeasured = new Map(graph.tasks.map((task) => [task.id, dependents.get(task.id)?.length ?? 0]));
   const ready = graph.tasks.filter((task) => unmeasured.get(task.id) === 0);
@@ -42,7 +41,7 @@ export function remainingPathLengths(graph: TaskGraph): Map<string, number> {
     for (const dependency of next.dependsOn) {
       const left = (unmeasured.get(dependency) ?? 0) - 1;
       unmeasured.set(dependency, left);
-      const task = byId.get(dependency);
+      const task = taskById(graph, dependency);
       if (left === 0 && task) ready.push(task);
     }
   }
