@@ -18,11 +18,8 @@ let backend: BackendClient | undefined;
 export function activate(context: vscode.ExtensionContext): TakossApi {
   const log = vscode.window.createOutputChannel('Takoss', { log: true });
   const apiKeys = new ApiKeyStore(context.secrets);
-  const running = new BackendClient({
-    serverModule: vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath,
-    log,
-    apiKeys,
-  });
+  const serverModule = vscode.Uri.joinPath(context.extensionUri, 'dist', 'cli.js').fsPath;
+  const running = new BackendClient({ serverModule, log, apiKeys });
   backend = running;
   const chains = new ChainStore(running);
   const graphs = new TaskGraphPanels(context.extensionUri, chains, log);
