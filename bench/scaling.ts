@@ -62,18 +62,20 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
 }
 
 /**
- * Rounds measured, after a first chain on each configuration's fresh processes (reported beside,
- * as in the engine benchmark's throughput figure: the steady state of long-lived workers is the
- * figure). An even number, so that alternating the order puts every configuration at the same
- * average place in the run.
+ * Rounds measured, after the warm-up chains (see `measure`). One round's ratio to one process
+ * wanders widely here (0.81 to 1.19 within one run), and the median of four rounds moved from
+ * 0.89 to 0.96 between runs of the same code; a chain takes under half a second, so twelve
+ * rounds cost seconds. An even number, so that alternating the order puts every configuration at
+ * the same average place in the run.
  */
-const ROUNDS = 4;
+const ROUNDS = 12;
 
 /** One configuration: `count` worker processes on a queue of their own, and an engine to drive it. */
 interface Configuration {
   readonly count: number;
   readonly engine: Engine;
   readonly workers: readonly ChildProcess[];
+  /** Tasks/s of the first warm-up chain, on fresh processes. */
   first?: number;
   /** Tasks/s of each round's chain. */
   readonly rounds: number[];
@@ -125,7 +127,10 @@ async function runChain({ engine }: Configuration, config: TakossConfig, workspa
 
 /**
  * Every configuration's processes are started first (idle workers wait in Redis and use almost no
- * CPU). Then their chains alternate, each round in the other order (1, 2, 4, then 4, 2, 1), and
+ * CPU). The figure is long-lived workers' steady state, as the engine benchmark's throughput, so
+ * each configuration first runs one warm-up chain per process: every process has then run about
+ * as many tasks as the single process has (V8 optimises a function after enough calls; with one
+ * warm-up chain each, four processes had run a quarter as many). Then their chains alternate, each round in the other order (1, 2, 4, then 4, 2, 1), and
  * each configuration is compared with one process within each round. The machine's speed drifts
  * during a run here (in one run every configuration's chains sped up from about 600 to 1,500
  * tasks/s within 20 s); run one after another, the configurations were measured in different
@@ -135,7 +140,10 @@ async function measure(script: string, config: TakossConfig, workspace: string):
   const configurations: Configuration[] = [];
   try {
     for (const count of PROCESSES) configurations.push(await startConfiguration(script, config, count));
-    for (const configuration of configurations) configuration.first = await runChain(configuration, config, workspace);
+    for (const configuration of configurations) {
+      configuration.first = await runChain(configuration, config, workspace);
+      for (let chain = 1; chain < configuration.count; chain++) await runChain(configuration, config, workspace);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? configurations : [...configurations].reverse();
       for (const configuration of order) configuration.rounds.push(await runChain(configuration, config, workspace));
@@ -170,7 +178,7 @@ async function main(): Promise<void> {
     const ratio = percentile(ratios, 50);
     const chains = rounds.map((value) => value.toFixed(0)).join(', ');
     return {
-      figure: `no-op chain (1000 tasks), ${count} worker process${count > 1 ? 'es' : ''} (${SLOTS / count} slots each; ${ROUNDS} alternating rounds after a first chain)`,
+      figure: `no-op chain (1000 tasks), ${count} worker process${count > 1 ? 'es' : ''} (${SLOTS / count} slots each; ${ROUNDS} alternating rounds after ${count} warm-up chain${count > 1 ? 's' : ''})`,
       baseline: `1 process: ${percentile(one.rounds, 50).toFixed(0)}/s (median)`,
       takoss: `${rate.toFixed(0)}/s median (rounds: ${chains}; first ${first?.toFixed(0) ?? '?'}/s); ratio to 1 process by round: ${ratios.map((value) => value.toFixed(2)).join(', ')}`,
       ratio,
