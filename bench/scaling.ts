@@ -130,8 +130,9 @@ async function runChain({ engine }: Configuration, config: TakossConfig, workspa
  * CPU). The figure is long-lived workers' steady state, as the engine benchmark's throughput, so
  * each configuration first runs one warm-up chain per process: every process has then run about
  * as many tasks as the single process has (V8 optimises a function after enough calls; with one
- * warm-up chain each, four processes had run a quarter as many). Then their chains alternate, each round in the other order (1, 2, 4, then 4, 2, 1), and
- * each configuration is compared with one process within each round. The machine's speed drifts
+ * chain for every configuration, each of four processes would have run a quarter as many). Then
+ * their chains alternate, each round in the other order (1, 2, 4, then 4, 2, 1), and each
+ * configuration is compared with one process within each round. The machine's speed drifts
  * during a run here (in one run every configuration's chains sped up from about 600 to 1,500
  * tasks/s within 20 s); run one after another, the configurations were measured in different
  * stretches of it.
