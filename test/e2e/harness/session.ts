@@ -10,7 +10,7 @@ import type { FakeAnthropicScript } from '../../fixtures/fakeAnthropic';
 import { REPO_ROOT } from '../../helpers/paths';
 import { openWorkbench, type OpenWorkbench } from './browser';
 import { type CodeServer, startCodeServer } from './codeServer';
-import { screenshotOnFailure } from './steps';
+import { keepFailureEvidence } from './steps';
 import { startTakossEnvironment, type TakossEnvironment } from './takossEnvironment';
 import { Workbench } from './workbench';
 
@@ -95,8 +95,8 @@ function multiRootWorkspace(root: string, folders: readonly string[]): string {
 }
 
 /**
- * In a `describe`: one session for the suite (started before, closed after), a screenshot of
- * any failed test, and a getter for the session.
+ * In a `describe`: one session for the suite (started before, closed after), the evidence of
+ * any failed test (keepFailureEvidence), and a getter for the session.
  */
 export function useSession(options: SessionOptions): () => Session {
   let session: Session | undefined;
@@ -106,7 +106,7 @@ export function useSession(options: SessionOptions): () => Session {
   });
   after(async () => session?.close());
   afterEach(async function () {
-    await screenshotOnFailure(this, session?.workbench);
+    await keepFailureEvidence(this, session?.workbench, session?.userDataDir);
   });
   return () => {
     if (!session) throw new Error(`the ${options.name} session did not start`);

@@ -3,7 +3,7 @@
  * inputs, notifications and dialogs, the Takoss sidebar trees, the task-graph webview, and
  * screenshots at the moments that matter. Selectors are VS Code 1.100's own DOM.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { eventually } from './steps';
@@ -16,20 +16,33 @@ export class Workbench {
 
   constructor(
     readonly page: Page,
-    /** Where this test's screenshots go (test-results/<test>/). */
-    private readonly screenshotDir: string,
+    /** Where this test's screenshots and failure evidence go (test-results/<test>/). */
+    readonly resultsDir: string,
   ) {
     // Only this run's pictures: an older run's FAILED- shot would mislead.
-    rmSync(screenshotDir, { recursive: true, force: true });
-    mkdirSync(screenshotDir, { recursive: true });
+    rmSync(resultsDir, { recursive: true, force: true });
+    mkdirSync(resultsDir, { recursive: true });
   }
 
   /** Saves `NN-<name>.png`; the numbering keeps the story in order. */
   async screenshot(name: string): Promise<string> {
     this.shots += 1;
-    const file = path.join(this.screenshotDir, `${String(this.shots).padStart(2, '0')}-${name}.png`);
+    const file = path.join(this.resultsDir, `${String(this.shots).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file });
     return file;
+  }
+
+  /**
+   * Opens the notification centre (every notification not yet closed, toasts that hid
+   * themselves included), saves it as `NN-<name>.png` and its messages as `<name>.txt`.
+   */
+  async saveNotifications(name: string): Promise<void> {
+    await this.runCommand('Notifications: Show Notifications');
+    const messages = this.page.locator('.notifications-center .notification-list-item-message');
+    await this.page.locator('.notifications-center').waitFor({ timeout: UI_TIMEOUT_MS });
+    const texts = await messages.allInnerTexts();
+    writeFileSync(path.join(this.resultsDir, `${name}.txt`), `${texts.join('\n') || '(none)'}\n`);
+    await this.screenshot(name);
   }
 
   /** Waits until the Takoss contributions are in the workbench (the extension host is up). */
