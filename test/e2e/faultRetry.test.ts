@@ -78,9 +78,22 @@ describe('Claude faults in a real VS Code', () => {
       tasks: { solo: { files: [{ path: 'solo.txt', content: 'solo\n' }], faults: [{ kind: 'http', status: 401 }] } },
     });
     await workbench.runCommand('View: Close All Editors');
+    await workbench.recordToasts();
     await workbench.startBuild('Build a single file that needs a valid key');
     const summary = workbench.notification('The Anthropic API rejected the API key');
     await summary.waitFor({ timeout: 60_000 });
+    // The backend was running: no notification says it is starting. One that flashed would
+    // count against VS Code's three toasts per 800 ms, which this fast build's summary needs.
+    const seen = await workbench.toastsSeen();
+    assert.ok(
+      seen.some((text) => text.includes('The Anthropic API rejected the API key')),
+      'the summary was seen',
+    );
+    assert.deepEqual(
+      seen.filter((text) => text.includes('starting the backend')),
+      [],
+      'no backend-starting notification',
+    );
     await eventually('the progress notification gone', async () =>
       (await workbench.notification(/tasks done|starting the backend/).count()) === 0 ? true : undefined,
     );

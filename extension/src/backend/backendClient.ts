@@ -86,6 +86,11 @@ export class BackendClient implements vscode.Disposable {
     return starting;
   }
 
+  /** The backend's health if it is running and past its first check of every service; else undefined. */
+  settledHealth(): HealthReport | undefined {
+    return settledHealthOf(this.currentState);
+  }
+
   /**
    * Starts the backend and waits until its first health check of every service is done.
    * Service checks time out on their own (a few seconds); the limit here only guards
@@ -95,7 +100,8 @@ export class BackendClient implements vscode.Disposable {
     await this.ensureStarted();
     return new Promise((resolve, reject) => {
       const settle = (state: BackendState): boolean => {
-        if (state.kind === 'running' && state.health.phase !== 'starting') resolve(state.health);
+        const health = settledHealthOf(state);
+        if (health) resolve(health);
         else if (state.kind === 'failed') reject(new Error(state.reason));
         else return false;
         return true;
@@ -382,4 +388,8 @@ export class BackendClient implements vscode.Disposable {
     this.currentState = state;
     this.stateEmitter.fire(state);
   }
+}
+
+function settledHealthOf(state: BackendState): HealthReport | undefined {
+  return state.kind === 'running' && state.health.phase !== 'starting' ? state.health : undefined;
 }

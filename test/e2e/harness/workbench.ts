@@ -11,6 +11,20 @@ import { eventually } from './steps';
 const UI_TIMEOUT_MS = 30_000;
 const EXTENSION_ID = 'takoss.takoss';
 
+/**
+ * Run in the page (plain JavaScript: the harness is compiled without the DOM's types): notes
+ * the message of every notification toast as it appears or changes, for `toastsSeen`.
+ */
+const TOAST_RECORDER = `(() => {
+  window.takossToasts?.observer.disconnect();
+  const seen = new Set();
+  const note = () =>
+    document.querySelectorAll('.notification-toast .notification-list-item-message').forEach((message) => seen.add(message.textContent));
+  const observer = new MutationObserver(note);
+  observer.observe(document.body, { childList: true, subtree: true, characterData: true });
+  window.takossToasts = { seen, observer };
+})()`;
+
 export class Workbench {
   private shots = 0;
 
@@ -90,6 +104,16 @@ export class Workbench {
   async pick(title: string | RegExp, label: string | RegExp): Promise<void> {
     await this.quickInputTitle().filter({ hasText: title }).waitFor({ timeout: UI_TIMEOUT_MS });
     await this.quickPickRow(label).click();
+  }
+
+  /** Notes every toast from now on, even one that closes itself before a test looks (toastsSeen). */
+  async recordToasts(): Promise<void> {
+    await this.page.evaluate(TOAST_RECORDER);
+  }
+
+  /** The messages of the toasts shown since recordToasts. */
+  async toastsSeen(): Promise<string[]> {
+    return this.page.evaluate<string[]>('[...(window.takossToasts?.seen ?? [])]');
   }
 
   notification(text: string | RegExp): Locator {
