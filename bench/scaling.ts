@@ -64,9 +64,9 @@ async function stopWorkers(children: readonly ChildProcess[]): Promise<void> {
 /**
  * Rounds measured, after the warm-up chains (see `measure`). One round's ratio to one process
  * wanders widely here (0.81 to 1.19 within one run), and the median of four rounds moved from
- * 0.89 to 0.96 between runs of the same code; a chain takes under half a second, so twelve
- * rounds cost seconds. An even number, so that alternating the order puts every configuration at
- * the same average place in the run.
+ * 0.89 to 0.96 between runs of the same code; a chain took about 0.4 s on the host that
+ * measured this (up to 1.7 s in slow stretches), so twelve rounds cost seconds. An even number,
+ * so that alternating the order puts every configuration at the same average place in the run.
  */
 const ROUNDS = 12;
 

@@ -78,6 +78,10 @@ describe('Claude faults in a real VS Code', () => {
       tasks: { solo: { files: [{ path: 'solo.txt', content: 'solo\n' }], faults: [{ kind: 'http', status: 401 }] } },
     });
     await workbench.runCommand('View: Close All Editors');
+    // The premise of the check below: the backend is already up (as after the test above; the
+    // sidebar starts it when this test runs alone).
+    await workbench.openTakossSidebar();
+    await workbench.waitForBackendReady();
     await workbench.recordToasts();
     await workbench.startBuild('Build a single file that needs a valid key');
     const summary = workbench.notification('The Anthropic API rejected the API key');

@@ -241,6 +241,20 @@ describe('the backend connection, against fake backends', function () {
     await assertGone(second);
   });
 
+  it('has no settled health while it restarts or after it is disposed: Build App waits for the new backend', async () => {
+    const backend = client('slow-shutdown');
+    assert.equal((await backend.ensureSettled()).phase, 'ready');
+    assert.equal(backend.settledHealth()?.phase, 'ready');
+    const restarting = backend.restart(); // the fake takes 400 ms to shut down
+    await sleep(20);
+    assert.equal(backend.settledHealth(), undefined, 'the old backend is stopping');
+    await restarting;
+    assert.equal((await backend.ensureSettled()).phase, 'ready');
+    assert.equal(backend.settledHealth()?.phase, 'ready', 'the new backend');
+    await backend.dispose();
+    assert.equal(backend.settledHealth(), undefined, 'disposed');
+  });
+
   it('lets a request made during a stop wait for it, then start one backend', async () => {
     const backend = client('slow-shutdown');
     await backend.ensureStarted();

@@ -86,9 +86,12 @@ export class BackendClient implements vscode.Disposable {
     return starting;
   }
 
-  /** The backend's health if it is running and past its first check of every service; else undefined. */
+  /**
+   * The backend's health if it runs and is past its first check of every service; undefined
+   * while it stops or restarts (its state still says running until the old process exits).
+   */
   settledHealth(): HealthReport | undefined {
-    return settledHealthOf(this.currentState);
+    return this.connection && !this.disposed ? settledHealthOf(this.currentState) : undefined;
   }
 
   /**
@@ -390,6 +393,7 @@ export class BackendClient implements vscode.Disposable {
   }
 }
 
-function settledHealthOf(state: BackendState): HealthReport | undefined {
+/** The health in `state` once the backend is past its first check of every service. */
+export function settledHealthOf(state: BackendState): HealthReport | undefined {
   return state.kind === 'running' && state.health.phase !== 'starting' ? state.health : undefined;
 }

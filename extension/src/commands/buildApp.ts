@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChainSnapshot } from '../../../server/src/chainSnapshot';
 import { ChainStartRequest, type HealthReport } from '../../../server/src/protocol';
+import { settledHealthOf } from '../backend/backendClient';
 import { describeBackendState } from '../backend/backendState';
 import { readVerifySettings } from '../settings/explicitSettings';
 import { parseBuildAppArguments } from './buildAppArguments';
@@ -140,7 +141,7 @@ async function ensureReady(
   await new Promise<void>((resolve) => {
     const timer = setTimeout(done, KEY_RESTART_TIMEOUT_MS);
     const subscription = backend.onDidChangeState((state) => {
-      if (state.kind === 'running' && state.health.phase !== 'starting' && state.health.apiKey.configured) done();
+      if (settledHealthOf(state)?.apiKey.configured) done();
     });
     function done() {
       clearTimeout(timer);

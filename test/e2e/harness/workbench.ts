@@ -48,15 +48,29 @@ export class Workbench {
 
   /**
    * Opens the notification centre (every notification not yet closed, toasts that hid
-   * themselves included), saves it as `NN-<name>.png` and its messages as `<name>.txt`.
+   * themselves included), saves it as `NN-<name>.png` and its messages as `<name>.txt`, and
+   * closes it again: while it is open, VS Code shows no toasts, which the next test may need.
    */
   async saveNotifications(name: string): Promise<void> {
     await this.runCommand('Notifications: Show Notifications');
-    const messages = this.page.locator('.notifications-center .notification-list-item-message');
-    await this.page.locator('.notifications-center').waitFor({ timeout: UI_TIMEOUT_MS });
-    const texts = await messages.allInnerTexts();
-    writeFileSync(path.join(this.resultsDir, `${name}.txt`), `${texts.join('\n') || '(none)'}\n`);
-    await this.screenshot(name);
+    try {
+      const messages = this.page.locator('.notifications-center .notification-list-item-message');
+      await this.page.locator('.notifications-center').waitFor({ timeout: UI_TIMEOUT_MS });
+      const texts = await messages.allInnerTexts();
+      writeFileSync(path.join(this.resultsDir, `${name}.txt`), `${texts.join('\n') || '(none)'}\n`);
+      await this.screenshot(name);
+    } finally {
+      await this.runCommand('Notifications: Hide Notifications');
+    }
+  }
+
+  /** Waits until the status bar says the backend runs and its services are usable (a check mark). */
+  async waitForBackendReady(): Promise<void> {
+    await this.page
+      .locator('.statusbar-item', { has: this.page.locator('.codicon-check') })
+      .filter({ hasText: /^\s*Takoss\s*$/ })
+      .first()
+      .waitFor({ timeout: 60_000 });
   }
 
   /** Waits until the Takoss contributions are in the workbench (the extension host is up). */
