@@ -171,9 +171,7 @@ export class TakossSession {
         `Task ${taskId} is ${retried.state || 'unknown'}; only failed, skipped or cancelled tasks can be retried.`,
       );
     }
-    if (retried.kind === 'queued') {
-      await addTaskJobs(engine.queue, chainId, (await engine.state.spec(chainId))?.graph, [retried.job]);
-    }
+    if (retried.kind === 'queued') await addTaskJobs(engine.queue, chainId, record.graph, [retried.job]);
     await engine.repository.updateChain(chainId, { status: 'running' });
     this.follow(engine, chainId, await checkWorkspace(record.workspace));
     this.deps.notify.chainsDidChange(chainId);
